@@ -95,6 +95,14 @@ export interface RunListQuery {
   limit?: number;
 }
 
+/** How interruptRunning asks for pending runs too, and which finish instant it writes. */
+export interface InterruptOptions {
+  /** Also interrupt `pending` runs whose runAt is before this instant. */
+  pendingDueBefore?: Date;
+  /** finished_at written on the interrupted runs (default: the current time). */
+  at?: Date;
+}
+
 export interface RunStore {
   /**
    * Atomically claims occurrences: inserts each row unless a run with the same
@@ -118,7 +126,7 @@ export interface RunStore {
    * Marks every `running` run (and `pending` runs whose runAt passed, if asked) as
    * `interrupted` with the given error. With node given, only that node's runs.
    */
-  interruptRunning(error: string, node?: string | null): Promise<number>;
+  interruptRunning(error: string, node?: string | null, opts?: InterruptOptions): Promise<number>;
   /** Deletes finished runs that finished before the instant; returns how many. */
   pruneFinished(before: Date): Promise<number>;
 }

@@ -1,0 +1,30 @@
+// A FIFO async mutex, and one per SQLite file for the whole process.
+//
+// Why per file: better-sqlite3 is synchronous, so when two connections in ONE process
+// (e.g. two Store instances on the same file, as cluster tests do) contend, SQLite's busy
+// handler blocks the event loop and the lock holder can never finish. Serialising them
+// here means in-process contention never reaches SQLite; busy_timeout is left for other
+// processes.
+
+export class AsyncLock {
+  private tail: Promise<unknown> = Promise.resolve();
+
+  run<T>(fn: () => Promise<T>): Promise<T> {
+    const next = this.tail.then(fn, fn);
+    this.tail = next.catch(() => undefined);
+    return next;
+  }
+}
+
+const fileLocks = new Map<string, AsyncLock>();
+
+/** The process-wide lock of one SQLite file (a private one for :memory:). */
+export function sqliteFileLock(path: string): AsyncLock {
+  if (path === ':memory:') return new AsyncLock();
+  let lock = fileLocks.get(path);
+  if (!lock) {
+    lock = new AsyncLock();
+    fileLocks.set(path, lock);
+  }
+  return lock;
+}
