@@ -1,12 +1,11 @@
 #!/usr/bin/env node
 // The `taskr` command line (commander: the well-kept standard for Node CLIs).
 import { Command, InvalidArgumentError } from 'commander';
+import { DateTime } from 'luxon';
 import { loadConfig, maskedConfig, type ConfigInput } from '../config/config.js';
-import { startDaemon } from '../daemon.js';
 import { ValidationError, TaskrError } from '../errors.js';
 import { createLogger } from '../log/logger.js';
 import { describeSchedule, nextFireTimes, parseSchedule } from '../schedule/schedule.js';
-import { applyTasksFile } from '../tasks/tasksFile.js';
 import { VERSION } from '../version.js';
 
 interface ServeFlags {
@@ -30,7 +29,13 @@ function overridesFrom(flags: ServeFlags): ConfigInput {
   return o as ConfigInput;
 }
 
+// The daemon's modules (TypeORM, Koa, the actions) load only for commands that need them,
+// so `taskr --help` and the tools answer at once.
+const loadDaemon = () => import('../daemon.js');
+
 async function serve(flags: ServeFlags): Promise<void> {
+  const { startDaemon } = await loadDaemon();
+  const { applyTasksFile } = await import('../tasks/tasksFile.js');
   const config = loadConfig({ file: flags.config, overrides: overridesFrom(flags) });
   const logger = createLogger({ level: config.logLevel });
   const daemon = await startDaemon({ config, logger });
@@ -72,7 +77,8 @@ function preview(method: string, when: string, opts: { timezone?: string; count:
   });
   console.log(`${describeSchedule(schedule)}  [${schedule.timezone}]`);
   for (const t of nextFireTimes(schedule, new Date(now), opts.count, new Date(now))) {
-    console.log(`  ${t.toISOString()}`);
+    const local = DateTime.fromJSDate(t, { zone: schedule.timezone }).toFormat('ccc yyyy-MM-dd HH:mm:ss');
+    console.log(`  ${t.toISOString()}  (${local} ${schedule.timezone})`);
   }
 }
 
@@ -115,6 +121,7 @@ export function buildProgram(): Command {
     .option('-c, --config <file>', 'config file')
     .action(async (file: string, flags: { config?: string }) => {
       const config = loadConfig({ file: flags.config, overrides: { tasksFile: file } });
+      const { startDaemon } = await loadDaemon();
       const daemon = await startDaemon({ config, listen: false, logger: createLogger({ level: 'warn' }) });
       await daemon.stop(0);
       console.log(`tasks file ${file} applied`);

@@ -1,11 +1,20 @@
 // IANA zone checks. Luxon asks Intl, so "valid" means "this Node's ICU knows the zone".
 import { IANAZone } from 'luxon';
 
+// Asking Intl costs up to a millisecond per call; the set of zones a daemon sees is small,
+// so answers are cached for the process's life (ICU's zone list does not change at run time).
+const validity = new Map<string, boolean>();
+const canonicalNames = new Map<string, string>();
+
 /** True for a zone name Intl accepts (e.g. `Europe/Paris`, `UTC`); false for offsets, blanks, padding. */
 export function isValidTimezone(zone: string): boolean {
-  return (
-    typeof zone === 'string' && zone !== '' && zone.trim() === zone && IANAZone.isValidZone(zone)
-  );
+  if (typeof zone !== 'string' || zone === '' || zone.trim() !== zone) return false;
+  let ok = validity.get(zone);
+  if (ok === undefined) {
+    ok = IANAZone.isValidZone(zone);
+    if (validity.size < 10_000) validity.set(zone, ok);
+  }
+  return ok;
 }
 
 /** Whether two valid zone names name the same zone (`utc` and `UTC`, `EST` and its link target). */
@@ -14,7 +23,12 @@ export function sameTimezone(a: string, b: string): boolean {
 }
 
 function canonical(zone: string): string {
-  return new Intl.DateTimeFormat('en-US', { timeZone: zone }).resolvedOptions().timeZone;
+  let name = canonicalNames.get(zone);
+  if (name === undefined) {
+    name = new Intl.DateTimeFormat('en-US', { timeZone: zone }).resolvedOptions().timeZone;
+    if (canonicalNames.size < 10_000) canonicalNames.set(zone, name);
+  }
+  return name;
 }
 
 /**

@@ -4,7 +4,8 @@ import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import type { Logger } from '../log/logger.js';
 import { TaskrError, ValidationError } from '../errors.js';
-import { taskInputFromRaw } from '../http/input/taskInput.js';
+import { normaliseTaskInput } from '../http/input/taskInput.js';
+import type { TaskInput } from '../domain/types.js';
 import type { TaskServiceApi } from './taskServiceApi.js';
 
 export interface TasksFileResult {
@@ -39,6 +40,16 @@ export function readTasksFile(file: string): Record<string, unknown>[] {
   });
 }
 
+/** One entry as a TaskInput; problems reading it (bad booleans, durations) name the entry. */
+function inputFromEntry(file: string, raw: Record<string, unknown>, i: number): TaskInput {
+  const { input, errors } = normaliseTaskInput(raw);
+  if (errors.length > 0) {
+    const detail = errors.map((e) => `${e.field} ${e.message}`).join('; ');
+    throw new TaskrError('tasks_file.invalid', { file, detail: `entry ${i + 1}: ${detail}` });
+  }
+  return { ...input, createdBy: `tasks file ${file}` };
+}
+
 /**
  * Validates every entry first, then upserts them: a file with one bad entry changes
  * nothing, and the error names the entry and the field.
@@ -49,7 +60,7 @@ export async function applyTasksFile(
   logger?: Logger,
 ): Promise<TasksFileResult> {
   const entries = readTasksFile(file);
-  const inputs = entries.map((raw) => ({ ...taskInputFromRaw(raw), createdBy: `tasks file ${file}` }));
+  const inputs = entries.map((raw, i) => inputFromEntry(file, raw, i));
   const names = new Set<string>();
   for (const [i, input] of inputs.entries()) {
     const label = `entry ${i + 1}${input.name ? ` (${input.name})` : ''}`;
