@@ -63,7 +63,17 @@ export async function startDaemon(opts: StartOptions): Promise<Daemon> {
   if (config.tasksFile) await applyTasksFile(config.tasksFile, tasks, logger);
   await scheduler.start();
 
-  const app = createApp({ tasks, store, registry, scheduler, clock, config, version: VERSION });
+  const app = createApp({
+    tasks,
+    store,
+    registry,
+    scheduler,
+    clock,
+    config,
+    version: VERSION,
+    onServerError: (err, ctx) =>
+      logger.error({ err, method: ctx.method, path: ctx.path }, 'http: internal error'),
+  });
   let server: Server | null = null;
   let url: string | null = null;
   if (opts.listen !== false) {
