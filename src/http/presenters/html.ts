@@ -37,7 +37,8 @@ function duration(ms: unknown): string {
 
 export const helpers = Object.freeze({ time, duration, humanize });
 
-const renderOptions = { cache: true, async: false, rmWhitespace: false } as const;
+// root: lets templates include shared partials by absolute path ('/partials/csrf').
+const renderOptions = { cache: true, async: false, rmWhitespace: false, root: VIEWS_DIR } as const;
 
 async function renderFile(view: string, data: Record<string, unknown>): Promise<string> {
   return ejs.renderFile(`${VIEWS_DIR}${view}.ejs`, data, renderOptions);
