@@ -79,7 +79,10 @@ export async function startDaemon(opts: StartOptions): Promise<Daemon> {
   if (opts.listen !== false) {
     server = createServer(app.callback());
     url = await listen(server, config.port, config.bind);
-    logger.info({ url, database: store.kind, node: config.nodeName }, `Taskr ${VERSION} listening on ${url}`);
+    logger.info(
+      { url, database: store.kind, node: config.nodeName },
+      `Taskr ${VERSION} listening on ${url}`,
+    );
   }
 
   let stopping: Promise<void> | null = null;

@@ -77,7 +77,9 @@ function preview(method: string, when: string, opts: { timezone?: string; count:
   });
   console.log(`${describeSchedule(schedule)}  [${schedule.timezone}]`);
   for (const t of nextFireTimes(schedule, new Date(now), opts.count, new Date(now))) {
-    const local = DateTime.fromJSDate(t, { zone: schedule.timezone }).toFormat('ccc yyyy-MM-dd HH:mm:ss');
+    const local = DateTime.fromJSDate(t, { zone: schedule.timezone }).toFormat(
+      'ccc yyyy-MM-dd HH:mm:ss',
+    );
     console.log(`  ${t.toISOString()}  (${local} ${schedule.timezone})`);
   }
 }
@@ -98,7 +100,10 @@ export function buildProgram(): Command {
     .option('-c, --config <file>', 'config file (YAML or JSON); also TASKR_CONFIG')
     .option('-p, --port <port>', 'port to listen on (default 7007; TASKR_PORT)')
     .option('-b, --bind <address>', 'address to bind (default 127.0.0.1; TASKR_BIND)')
-    .option('--database-url <url>', 'sqlite:PATH, sqlite::memory: or postgres://... (TASKR_DATABASE_URL)')
+    .option(
+      '--database-url <url>',
+      'sqlite:PATH, sqlite::memory: or postgres://... (TASKR_DATABASE_URL)',
+    )
     .option('--tasks <file>', 'tasks file (YAML or JSON) upserted by name at start-up')
     .option('--node-name <name>', "this node's name (TASKR_NODE_NAME)")
     .option('--log-level <level>', 'trace, debug, info, warn, error or silent')
@@ -113,7 +118,9 @@ export function buildProgram(): Command {
   const config = program.command('config').description('configuration tools');
   config
     .command('check [file]')
-    .description('validate a config file (or TASKR_CONFIG) and print the resolved config, secrets masked')
+    .description(
+      'validate a config file (or TASKR_CONFIG) and print the resolved config, secrets masked',
+    )
     .action(configCheck);
   program
     .command('apply-tasks <file>')
@@ -122,7 +129,11 @@ export function buildProgram(): Command {
     .action(async (file: string, flags: { config?: string }) => {
       const config = loadConfig({ file: flags.config, overrides: { tasksFile: file } });
       const { startDaemon } = await loadDaemon();
-      const daemon = await startDaemon({ config, listen: false, logger: createLogger({ level: 'warn' }) });
+      const daemon = await startDaemon({
+        config,
+        listen: false,
+        logger: createLogger({ level: 'warn' }),
+      });
       await daemon.stop(0);
       console.log(`tasks file ${file} applied`);
     });

@@ -34,7 +34,10 @@ export function readTasksFile(file: string): Record<string, unknown>[] {
   }
   return list.map((entry, i) => {
     if (!entry || typeof entry !== 'object' || Array.isArray(entry)) {
-      throw new TaskrError('tasks_file.invalid', { file, detail: `entry ${i + 1} is not a mapping` });
+      throw new TaskrError('tasks_file.invalid', {
+        file,
+        detail: `entry ${i + 1} is not a mapping`,
+      });
     }
     return entry as Record<string, unknown>;
   });
@@ -65,10 +68,15 @@ export async function applyTasksFile(
   for (const [i, input] of inputs.entries()) {
     const label = `entry ${i + 1}${input.name ? ` (${input.name})` : ''}`;
     if (names.has(input.name)) {
-      throw new TaskrError('tasks_file.invalid', { file, detail: `${label}: name '${input.name}' appears twice` });
+      throw new TaskrError('tasks_file.invalid', {
+        file,
+        detail: `${label}: name '${input.name}' appears twice`,
+      });
     }
     names.add(input.name);
-    const existing = input.name ? (await tasks.list({ q: input.name })).tasks.find((t) => t.name === input.name) : undefined;
+    const existing = input.name
+      ? (await tasks.list({ q: input.name })).tasks.find((t) => t.name === input.name)
+      : undefined;
     try {
       await tasks.validate(input, existing?.id);
     } catch (err) {

@@ -141,7 +141,9 @@ export function validateTaskInput(input: TaskInput, opts: ValidateOptions): Vali
       scheduleMethod: schedule.method,
       scheduleWhen: schedule.when,
       // Keep the zone the client chose or a trailing cron zone named; null = the daemon's.
-      timezone: input.timezone || (schedule.when !== String(input.scheduleWhen).trim() ? schedule.timezone : null),
+      timezone:
+        input.timezone ||
+        (schedule.when !== String(input.scheduleWhen).trim() ? schedule.timezone : null),
       enabled: input.enabled ?? true,
       policies,
       createdBy: input.createdBy ?? null,

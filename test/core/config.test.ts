@@ -54,7 +54,10 @@ describe('config', () => {
 
   it('rejects a bad value naming the key and the file', () => {
     const file = tmpFile('bad.yaml', 'port: seventy\n');
-    expect(() => loadConfig({ env: {}, file })).to.throw(TaskrError, /port: .*\(file .*bad\.yaml\)/);
+    expect(() => loadConfig({ env: {}, file })).to.throw(
+      TaskrError,
+      /port: .*\(file .*bad\.yaml\)/,
+    );
     expect(() => loadConfig({ env: { TASKR_PORT: '70000' } })).to.throw(TaskrError, /port/);
   });
 

@@ -26,7 +26,15 @@ describe('run status transition table', () => {
   });
 
   it('treats every end state as terminal: nothing leaves it', () => {
-    for (const s of ['succeeded', 'failed', 'timed_out', 'cancelled', 'skipped', 'missed', 'interrupted'] as const) {
+    for (const s of [
+      'succeeded',
+      'failed',
+      'timed_out',
+      'cancelled',
+      'skipped',
+      'missed',
+      'interrupted',
+    ] as const) {
       expect(isTerminal(s), s).to.equal(true);
       for (const to of RUN_STATUSES) expect(canTransition(s, to), `${s}->${to}`).to.equal(false);
     }

@@ -9,7 +9,11 @@ import { startDaemon, type Daemon } from '../../src/daemon.js';
 import { silentLogger } from '../../src/log/logger.js';
 import { openStore } from '../../src/store/openStore.js';
 
-async function waitFor<T>(what: string, fn: () => Promise<T | undefined | null | false>, ms = 8000): Promise<T> {
+async function waitFor<T>(
+  what: string,
+  fn: () => Promise<T | undefined | null | false>,
+  ms = 8000,
+): Promise<T> {
   const end = Date.now() + ms;
   for (;;) {
     const v = await fn();
@@ -27,7 +31,12 @@ function configFor(dir: string) {
   return loadConfig({
     env: {},
     file: null,
-    overrides: { port: 0, dataDir: dir, databaseUrl: `sqlite:${join(dir, 'taskr.sqlite')}`, nodeName: 'e2e' },
+    overrides: {
+      port: 0,
+      dataDir: dir,
+      databaseUrl: `sqlite:${join(dir, 'taskr.sqlite')}`,
+      nodeName: 'e2e',
+    },
   });
 }
 
@@ -88,28 +97,43 @@ describe('daemon (end to end, real time)', function () {
     writeFileSync(
       tasksFile,
       JSON.stringify([
-        { name: 'long', schedule_method: 'in', schedule_when: '200ms', action: { action_class_name: 'Shell', command: 'sleep 3' } },
+        {
+          name: 'long',
+          schedule_method: 'in',
+          schedule_when: '200ms',
+          action: { action_class_name: 'Shell', command: 'sleep 3' },
+        },
       ]),
     );
     const child = spawn(process.execPath, ['bin/taskr.js', 'serve', '--tasks', tasksFile], {
-      env: { ...process.env, TASKR_PORT: '0', TASKR_DATABASE_URL: url, TASKR_DATA_DIR: dir, TASKR_LOG_LEVEL: 'warn' },
+      env: {
+        ...process.env,
+        TASKR_PORT: '0',
+        TASKR_DATABASE_URL: url,
+        TASKR_DATA_DIR: dir,
+        TASKR_LOG_LEVEL: 'warn',
+      },
       stdio: 'ignore',
     });
     let runId: number;
     try {
-      runId = await waitFor('the child daemon to start the run', async () => {
-        try {
-          const store = await openStore(url, { migrate: false });
+      runId = await waitFor(
+        'the child daemon to start the run',
+        async () => {
           try {
-            const { runs } = await store.runs.list({});
-            return runs.find((r) => r.status === 'running')?.id;
-          } finally {
-            await store.close();
+            const store = await openStore(url, { migrate: false });
+            try {
+              const { runs } = await store.runs.list({});
+              return runs.find((r) => r.status === 'running')?.id;
+            } finally {
+              await store.close();
+            }
+          } catch {
+            return undefined;
           }
-        } catch {
-          return undefined;
-        }
-      }, 20_000);
+        },
+        20_000,
+      );
     } finally {
       child.kill('SIGKILL');
       await new Promise((r) => child.once('exit', r));

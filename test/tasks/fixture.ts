@@ -20,7 +20,11 @@ export interface ServiceFixture {
 export async function serviceFixture(start = '2026-03-01T12:00:00Z'): Promise<ServiceFixture> {
   const store = await openStore(tempSqliteUrl());
   const clock = new ManualClock(start);
-  const config = loadConfig({ env: {}, file: null, overrides: { timezone: 'UTC', nodeName: 'test' } });
+  const config = loadConfig({
+    env: {},
+    file: null,
+    overrides: { timezone: 'UTC', nodeName: 'test' },
+  });
   const registry = await ActionRegistry.load({});
   const scheduler = new Scheduler({ store, registry, clock, config });
   const tasks = new TaskService({ store, registry, scheduler, clock, config });

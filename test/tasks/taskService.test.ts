@@ -24,7 +24,9 @@ describe('TaskService', () => {
 
   it('creates a task with canonical actions and its first fire time', async () => {
     const task = await f.tasks.create(
-      input({ actions: [{ actionClassName: 'Taskr::Actions::Shell', parameters: { command: 'true' } }] }),
+      input({
+        actions: [{ actionClassName: 'Taskr::Actions::Shell', parameters: { command: 'true' } }],
+      }),
     );
     expect(task.id).to.be.a('number');
     expect(task.actions[0]!.actionClassName).to.equal('Shell');
@@ -63,7 +65,9 @@ describe('TaskService', () => {
 
   it('rejects a task without actions and an `at` in the past', async () => {
     const err = (await rejection(
-      f.tasks.create(input({ scheduleMethod: 'at', scheduleWhen: '2008-01-02 16:53:14', actions: [] })),
+      f.tasks.create(
+        input({ scheduleMethod: 'at', scheduleWhen: '2008-01-02 16:53:14', actions: [] }),
+      ),
     )) as ValidationError;
     const fields = err.errors.map((e) => e.field);
     expect(fields).to.include.members(['actions', 'schedule_when']);
@@ -91,7 +95,10 @@ describe('TaskService', () => {
     await f.clock.advance(60_000);
     const updated = await f.tasks.update(
       task.id,
-      input({ scheduleWhen: '1h', actions: [{ actionClassName: 'Log', parameters: { message: 'new' } }] }),
+      input({
+        scheduleWhen: '1h',
+        actions: [{ actionClassName: 'Log', parameters: { message: 'new' } }],
+      }),
     );
     expect(iso(updated.nextTriggerAt)).to.equal('2026-03-01T13:01:00.000Z');
     expect(updated.actions).to.have.length(1);

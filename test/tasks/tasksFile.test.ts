@@ -70,7 +70,12 @@ describe('tasks file', () => {
     const path = file(
       'tasks.json',
       JSON.stringify([
-        { name: 'j', schedule_method: 'in', schedule_when: '5m', action: { action_class_name: 'Log' } },
+        {
+          name: 'j',
+          schedule_method: 'in',
+          schedule_when: '5m',
+          action: { action_class_name: 'Log' },
+        },
       ]),
     );
     const r = await applyTasksFile(path, f.tasks);
@@ -84,14 +89,18 @@ describe('tasks file', () => {
       expect.fail('should reject');
     } catch (err) {
       expect(err).to.be.instanceOf(TaskrError);
-      expect((err as Error).message).to.match(/bad\.yaml: entry 1 \(nightly-vacuum\): schedule_when/);
+      expect((err as Error).message).to.match(
+        /bad\.yaml: entry 1 \(nightly-vacuum\): schedule_when/,
+      );
     }
     expect(await f.store.tasks.count()).to.equal(0);
   });
 
   it('rejects a file that is not a list of tasks, or names a task twice', async () => {
     let msg = '';
-    await applyTasksFile(file('x.yaml', 'just: text\n'), f.tasks).catch((e: Error) => (msg = e.message));
+    await applyTasksFile(file('x.yaml', 'just: text\n'), f.tasks).catch(
+      (e: Error) => (msg = e.message),
+    );
     expect(msg).to.match(/expected a list of tasks/);
     const dup = `- {name: a, schedule_method: every, schedule_when: 1m, action: {action_class_name: Log}}\n`;
     await applyTasksFile(file('d.yaml', dup + dup), f.tasks).catch((e: Error) => (msg = e.message));
