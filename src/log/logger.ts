@@ -1,6 +1,7 @@
 // The daemon's own structured log (not the per-task log entries in the database):
 // pino JSON lines on stdout. pino is fast, well kept and the de-facto Node choice.
-import { pino, type Logger } from 'pino';
+import { pino, type DestinationStream, type Logger } from 'pino';
+import { prettyStream } from './prettyStream.js';
 
 export type { Logger };
 
@@ -8,6 +9,15 @@ export interface LoggerOptions {
   level: string;
   /** Defaults to stdout. */
   destination?: NodeJS.WritableStream;
+  /** `json` lines, `pretty` (human-readable), or `auto`: pretty when the output is a TTY. */
+  format?: 'json' | 'pretty' | 'auto';
+}
+
+function destinationFor(opts: LoggerOptions): DestinationStream {
+  const out = opts.destination ?? process.stdout;
+  const tty = (out as { isTTY?: boolean }).isTTY === true;
+  const pretty = opts.format === 'pretty' || ((opts.format ?? 'auto') === 'auto' && tty);
+  return pretty ? prettyStream(out, tty) : (out as DestinationStream);
 }
 
 export function createLogger(opts: LoggerOptions): Logger {
@@ -18,7 +28,7 @@ export function createLogger(opts: LoggerOptions): Logger {
       timestamp: pino.stdTimeFunctions.isoTime,
       formatters: { level: (label) => ({ level: label }) },
     },
-    opts.destination ?? process.stdout,
+    destinationFor(opts),
   );
 }
 

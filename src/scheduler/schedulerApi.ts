@@ -11,6 +11,8 @@ export interface SchedulerStatus {
   runsInProgress: number;
   nextWakeAt: Date | null;
   startedAt: Date | null;
+  /** The loop's heartbeat: when its timer last woke it (null before the first wake). */
+  lastWakeAt: Date | null;
   node: string;
 }
 

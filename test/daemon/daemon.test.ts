@@ -36,6 +36,9 @@ function configFor(dir: string) {
       dataDir: dir,
       databaseUrl: `sqlite:${join(dir, 'taskr.sqlite')}`,
       nodeName: 'e2e',
+      // Auth off (allowed on the loopback bind): these tests are about scheduling;
+      // test/security covers access.
+      auth: { enabled: false },
     },
   });
 }
@@ -139,6 +142,9 @@ describe('daemon (end to end, real time)', function () {
       await new Promise((r) => child.once('exit', r));
     }
     daemon = await startDaemon({ config: configFor(dir), logger: silentLogger() });
+    // The killed process may have died before writing the one-shot's expiry back; the
+    // restarted loop then re-plans it, its claim loses to the recorded run, and it expires.
+    await daemon.scheduler.idle();
     const run = await daemon.store.runs.get(runId);
     expect(run!.status).to.equal('interrupted');
     expect(run!.finishedAt).to.not.equal(null);
