@@ -5,9 +5,14 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ActionRegistry } from './actions/registry.js';
 import { systemClock, type Clock } from './clock/clock.js';
+import { Cluster } from './cluster/cluster.js';
+import { lockSqliteDatabase } from './cluster/sqliteLock.js';
 import type { Config } from './config/config.js';
 import { createApp } from './http/createApp.js';
+import { assertAuthAllowed } from './auth/loopback.js';
+import { CredentialStore, serverOptions } from './http/security/index.js';
 import { createLogger, type Logger } from './log/logger.js';
+import { createTaskrMetrics, type TaskrMetrics } from './ops/taskrMetrics.js';
 import { Scheduler } from './scheduler/loop.js';
 import { openStore } from './store/openStore.js';
 import type { Store } from './store/store.js';
@@ -22,9 +27,14 @@ export interface Daemon {
   readonly scheduler: Scheduler;
   readonly tasks: TaskService;
   readonly server: Server | null;
+  /** The registry served at /metrics. */
+  readonly metrics: TaskrMetrics;
   /** Base URL when listening, e.g. http://127.0.0.1:7007 */
   readonly url: string | null;
-  /** Stops firing and serving, waits up to graceMs for running runs, closes the store. */
+  /**
+   * Stops firing and serving, waits up to graceMs (default config.shutdownGraceMs) for
+   * running runs, interrupts the rest, closes the store.
+   */
   stop(graceMs?: number): Promise<void>;
 }
 
@@ -49,18 +59,42 @@ async function listen(server: Server, port: number, host: string): Promise<strin
 export async function startDaemon(opts: StartOptions): Promise<Daemon> {
   const { config } = opts;
   const clock = opts.clock ?? systemClock;
-  const logger = opts.logger ?? createLogger({ level: config.logLevel });
+  const logger = opts.logger ?? createLogger({ level: config.logLevel, format: config.logFormat });
+  // Refuse before touching anything: auth off is allowed on a loopback bind only.
+  assertAuthAllowed(config);
   mkdirSync(config.dataDir, { recursive: true });
+  // Plaintext passwords and tokens are hashed here; only the hashes are kept.
+  const credentials = config.auth.enabled
+    ? await CredentialStore.fromConfig({
+        auth: config.auth,
+        dataDir: config.dataDir,
+        onNotice: (n) => logger[n.level]({ file: n.file }, n.message),
+      })
+    : null;
+  if (!credentials)
+    logger.warn({ bind: config.bind }, 'auth: authentication is off (loopback bind)');
 
-  const store = await openStore(config.databaseUrl, { logger });
+  // SQLite is single-node: a second daemon on the same file stops here (cluster/sqliteLock).
+  const singleNode = lockSqliteDatabase(config.databaseUrl);
+  const store = await openStore(config.databaseUrl, { logger }).catch((err: unknown) => {
+    singleNode?.release();
+    throw err;
+  });
   const registry = await ActionRegistry.load({
     externalDirs: config.actions.externalDirs,
     allow: config.actions.allow,
     onProblem: (file, message) => logger.warn({ file }, `action plugin not loaded: ${message}`),
   });
-  const scheduler = new Scheduler({ store, registry, clock, config, logger });
-  const tasks = new TaskService({ store, registry, scheduler, clock, config });
+  const cluster = new Cluster({ store, config, clock, logger, version: VERSION });
+  const { firingDelay } = cluster;
+  const scheduler = new Scheduler({ store, registry, clock, config, logger, firingDelay });
+  // Changes made through this node are also sent to the other nodes of a cluster.
+  const publishing = cluster.publishing(scheduler);
+  const tasks = new TaskService({ store, registry, scheduler: publishing, clock, config });
   if (config.tasksFile) await applyTasksFile(config.tasksFile, tasks, logger);
+  // Before start(), so runs started at start-up (catch-up, due one-shots) are counted.
+  const metrics = createTaskrMetrics({ scheduler, store, version: VERSION });
+  await cluster.start(scheduler);
   await scheduler.start();
 
   const app = createApp({
@@ -71,14 +105,20 @@ export async function startDaemon(opts: StartOptions): Promise<Daemon> {
     clock,
     config,
     version: VERSION,
+    metrics,
+    security: { credentials },
     onServerError: (err, ctx) =>
-      logger.error({ err, method: ctx.method, path: ctx.path }, 'http: internal error'),
+      logger.error(
+        { err, method: ctx.method, path: ctx.path, requestId: ctx.state.requestId as unknown },
+        'http: internal error',
+      ),
   });
   let server: Server | null = null;
   let url: string | null = null;
   if (opts.listen !== false) {
-    server = createServer(app.callback());
+    server = createServer(serverOptions(config.http), app.callback());
     url = await listen(server, config.port, config.bind);
+    cluster.setAddress(url);
     logger.info(
       { url, database: store.kind, node: config.nodeName },
       `Taskr ${VERSION} listening on ${url}`,
@@ -86,7 +126,7 @@ export async function startDaemon(opts: StartOptions): Promise<Daemon> {
   }
 
   let stopping: Promise<void> | null = null;
-  const stop = (graceMs = 30_000): Promise<void> => {
+  const stop = (graceMs = config.shutdownGraceMs): Promise<void> => {
     stopping ??= (async () => {
       if (server) {
         const s = server;
@@ -96,9 +136,12 @@ export async function startDaemon(opts: StartOptions): Promise<Daemon> {
         });
       }
       await scheduler.stop(graceMs);
+      await cluster.stop();
+      metrics.close();
       await store.close();
+      singleNode?.release();
     })();
     return stopping;
   };
-  return { config, store, registry, scheduler, tasks, server, url, stop };
+  return { config, store, registry, scheduler, tasks, server, metrics, url, stop };
 }

@@ -44,6 +44,58 @@ export const CATALOGUE = {
       "database url '{url}' is not supported; use sqlite:PATH, sqlite::memory: or postgres://...",
   },
   'tasks_file.invalid': { status: 500, message: 'tasks file {file}: {detail}' },
+  'auth.required': {
+    status: 401,
+    message:
+      'authentication required: send HTTP Basic credentials or an Authorization: Bearer token',
+  },
+  'auth.invalid_credentials': {
+    status: 401,
+    message: 'authentication failed: the {scheme} credentials were not accepted',
+  },
+  'auth.malformed': { status: 401, message: 'Authorization header: {detail}' },
+  'auth.forbidden': {
+    status: 403,
+    message: "user '{user}' has role {role}, which may only read (GET, HEAD); {method} needs admin",
+  },
+  'auth.disabled_on_network': {
+    status: 500,
+    message:
+      "auth.enabled is false but bind is '{bind}', not a loopback address; authentication may be turned off only on 127.0.0.1, ::1 or localhost",
+  },
+  'auth.password_file': { status: 500, message: 'admin password file {file}: {detail}' },
+  'http.host_not_allowed': {
+    status: 421,
+    message:
+      "Host '{host}' is not served here; allowed: {allowed} (add names to http.allowedHosts)",
+  },
+  'http.origin_forbidden': {
+    status: 403,
+    message:
+      "Origin '{origin}' is not this server's origin; cross-site requests are refused (http.cors.origins lists allowed origins)",
+  },
+  'http.csrf_failed': {
+    status: 403,
+    message:
+      'CSRF check failed: {detail}; reload the form and submit it again (API clients send JSON or XML, or a Bearer token)',
+  },
+  'http.rate_limited': {
+    status: 429,
+    message:
+      'too many requests from {client}: more than {limit} per second; retry after {retryAfter}s',
+  },
+  'http.too_busy': {
+    status: 429,
+    message: 'too many requests in progress (limit {limit}); retry after {retryAfter}s',
+  },
+  'http.body_too_deep': {
+    status: 400,
+    message: '{kind} body is nested deeper than {limit} levels',
+  },
+  'http.field_too_long': {
+    status: 413,
+    message: "{kind} body: field '{field}' is longer than {limit} characters",
+  },
 } as const satisfies Record<string, CatalogueEntry>;
 
 export type ErrorCode = keyof typeof CATALOGUE;

@@ -16,6 +16,43 @@ const serviceSchema = z.strictObject({
   token: z.string().optional(),
 });
 
+/** true/false, also as the strings an environment variable holds ('true', 'false', '1', '0', 'yes', 'no'). */
+const booleanSchema = z.preprocess((v) => {
+  if (typeof v !== 'string') return v;
+  const t = v.trim().toLowerCase();
+  if (['true', '1', 'yes', 'on'].includes(t)) return true;
+  if (['false', '0', 'no', 'off'].includes(t)) return false;
+  return v;
+}, z.boolean());
+
+const ROLES = ['admin', 'viewer'] as const;
+// A Basic user name cannot hold ':' (it separates the password).
+const userName = z
+  .string()
+  .regex(/^[^:\s]{1,64}$/, 'must be 1-64 characters without ":" or spaces');
+
+const userSchema = z
+  .strictObject({
+    username: userName,
+    password: z.string().min(1).optional(),
+    passwordHash: z.string().startsWith('scrypt$').optional(),
+    role: z.enum(ROLES).default('viewer'),
+  })
+  .refine((u) => (u.password === undefined) !== (u.passwordHash === undefined), {
+    message: 'give exactly one of password and passwordHash',
+  });
+
+const tokenSchema = z
+  .strictObject({
+    name: z.string().min(1).max(64),
+    token: z.string().min(16, 'a token must be at least 16 characters').optional(),
+    tokenHash: z.string().startsWith('scrypt$').optional(),
+    role: z.enum(ROLES).default('viewer'),
+  })
+  .refine((t) => (t.token === undefined) !== (t.tokenHash === undefined), {
+    message: 'give exactly one of token and tokenHash',
+  });
+
 export const configSchema = z.strictObject({
   port: z.coerce.number().int().min(0).max(65535).default(7007),
   bind: z.string().min(1).default('127.0.0.1'),
@@ -29,6 +66,12 @@ export const configSchema = z.strictObject({
     .default(Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC'),
   tasksFile: z.string().nullable().default(null),
   logLevel: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
+  /** The daemon log: `json` lines, `pretty` text, or `auto` (pretty on a terminal). */
+  logFormat: z.enum(['auto', 'json', 'pretty']).default('auto'),
+  /** Written with the daemon's pid at start-up and removed on exit; none by default. */
+  pidFile: z.string().min(1).nullable().default(null),
+  /** On SIGTERM/SIGINT, how long running runs may finish before they are interrupted. */
+  shutdownGraceMs: z.coerce.number().int().min(0).max(86_400_000).default(30_000),
   scheduler: z
     .strictObject({
       /** Longest single timer sleep; the loop re-checks the clock at least this often. */
@@ -41,6 +84,21 @@ export const configSchema = z.strictObject({
       runAllCap: z.coerce.number().int().min(1).default(100),
       /** Runs in progress on this node at most; further due runs wait as pending. */
       maxConcurrentRuns: z.coerce.number().int().min(1).default(10_000),
+    })
+    .prefault({}),
+  cluster: z
+    .strictObject({
+      /** A node whose heartbeat is older than this (database time) is dead. */
+      leaseMs: z.coerce.number().int().min(1000).default(30_000),
+      /** How often each node heartbeats (and checks for dead nodes). */
+      heartbeatMs: z.coerce.number().int().min(100).default(5_000),
+      /** Warn when this node's clock and the database's differ by more. */
+      maxClockSkewMs: z.coerce.number().int().min(0).default(2_000),
+      /** How often to poll for task changes a missed event did not bring. */
+      pollMs: z.coerce.number().int().min(100).default(1_000),
+    })
+    .refine((c) => c.heartbeatMs * 2 <= c.leaseMs, {
+      message: 'heartbeatMs must be at most half of leaseMs',
     })
     .prefault({}),
   defaults: z
@@ -76,16 +134,62 @@ export const configSchema = z.strictObject({
     .prefault({}),
   auth: z
     .strictObject({
+      /** Off only on a loopback bind: the daemon refuses to start otherwise. */
+      enabled: booleanSchema.default(true),
       username: z.string().nullable().default(null),
       password: z.string().nullable().default(null),
       apiToken: z.string().nullable().default(null),
+      /** More users: each with `password` (hashed at start-up) or `passwordHash` (scrypt$...). */
+      users: z.array(userSchema).default([]),
+      /** More bearer tokens: each with `token` (hashed at start-up) or `tokenHash`. */
+      tokens: z.array(tokenSchema).default([]),
+      /** Where the first start keeps the generated admin password; default <dataDir>/admin-password. */
+      passwordFile: z.string().min(1).nullable().default(null),
     })
     .prefault({}),
+  http: z
+    .strictObject({
+      /** Host names accepted besides localhost, loopback, the bind address and the hostname; '*' turns the check off. */
+      allowedHosts: z.array(z.string().min(1)).default([]),
+      cors: z
+        .strictObject({
+          /** Origins (scheme://host[:port]) allowed to call the API from a browser; none by default. */
+          origins: z.array(z.string().min(1)).default([]),
+        })
+        .prefault({}),
+      rateLimit: z
+        .strictObject({
+          /** Sustained requests per second per client address (0 = no limit). */
+          perSecond: z.coerce.number().min(0).default(100),
+          /** Requests a client may send at once before the per-second rate applies. */
+          burst: z.coerce.number().int().min(1).default(200),
+          /** Requests in progress at once, all clients together (0 = no limit). */
+          maxInFlight: z.coerce.number().int().min(0).default(256),
+        })
+        .prefault({}),
+      /** Largest request body, bytes (413 beyond). */
+      bodyLimitBytes: z.coerce.number().int().min(1024).default(1_048_576),
+      /** Deepest nesting of a JSON, XML or form body (400 beyond). */
+      maxDepth: z.coerce.number().int().min(4).max(256).default(32),
+      /** Longest string in a request body, characters (413 beyond). */
+      maxFieldLength: z.coerce.number().int().min(256).default(65_536),
+      /** Whole request (headers and body) must arrive within this (408 otherwise). */
+      requestTimeoutMs: z.coerce.number().int().min(100).default(30_000),
+      /** Request headers must arrive within this (slowloris). */
+      headersTimeoutMs: z.coerce.number().int().min(100).default(10_000),
+    })
+    .prefault({})
+    .refine((h) => h.headersTimeoutMs <= h.requestTimeoutMs, {
+      message: 'headersTimeoutMs must not exceed requestTimeoutMs',
+    }),
 });
 
 export type Config = z.infer<typeof configSchema>;
 export type ConfigInput = z.input<typeof configSchema>;
 export type ServiceConfig = z.infer<typeof serviceSchema>;
+export type AuthConfig = Config['auth'];
+export type HttpConfig = Config['http'];
+export type Role = (typeof ROLES)[number];
 
 /** Environment variables and the config path they set. */
 const ENV_KEYS: Record<string, string[]> = {
@@ -97,9 +201,15 @@ const ENV_KEYS: Record<string, string[]> = {
   TASKR_TIMEZONE: ['timezone'],
   TASKR_TASKS_FILE: ['tasksFile'],
   TASKR_LOG_LEVEL: ['logLevel'],
+  TASKR_CLUSTER_LEASE_MS: ['cluster', 'leaseMs'],
+  TASKR_CLUSTER_HEARTBEAT_MS: ['cluster', 'heartbeatMs'],
+  TASKR_LOG_FORMAT: ['logFormat'],
+  TASKR_PID_FILE: ['pidFile'],
+  TASKR_SHUTDOWN_GRACE_MS: ['shutdownGraceMs'],
   TASKR_USERNAME: ['auth', 'username'],
   TASKR_PASSWORD: ['auth', 'password'],
   TASKR_API_TOKEN: ['auth', 'apiToken'],
+  TASKR_AUTH_ENABLED: ['auth', 'enabled'],
 };
 
 export interface LoadConfigOptions {
@@ -192,6 +302,8 @@ export function maskedConfig(config: Readonly<Config>): Plain {
   const copy = JSON.parse(JSON.stringify(config)) as Plain;
   const auth = copy.auth as Plain;
   for (const k of ['password', 'apiToken']) if (auth[k]) auth[k] = '***';
+  for (const u of auth.users as Plain[]) if (u.password) u.password = '***';
+  for (const t of auth.tokens as Plain[]) if (t.token) t.token = '***';
   const services = (copy.actions as Plain).services as Record<string, Plain>;
   for (const s of Object.values(services)) {
     for (const k of ['password', 'token']) if (s[k]) s[k] = '***';

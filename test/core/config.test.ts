@@ -46,7 +46,7 @@ describe('config', () => {
     const c = loadConfig({
       env: { TASKR_USERNAME: 'admin', TASKR_PASSWORD: 'pw', TASKR_API_TOKEN: 'tok' },
     });
-    expect(c.auth).to.deep.equal({ username: 'admin', password: 'pw', apiToken: 'tok' });
+    expect(c.auth).to.deep.include({ username: 'admin', password: 'pw', apiToken: 'tok' });
     const masked = maskedConfig(c) as { auth: Record<string, string> };
     expect(masked.auth.password).to.equal('***');
     expect(masked.auth.apiToken).to.equal('***');

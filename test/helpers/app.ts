@@ -1,13 +1,18 @@
 // The HTTP app on real parts: a SQLite file in a tmp dir, the real action registry, the real
 // scheduler (ManualClock, so nothing fires unless a test advances it) and the task service.
+import { mkdtempSync } from 'node:fs';
 import type { Server } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import type Koa from 'koa';
 import { ActionRegistry } from '../../src/actions/registry.js';
 import { ManualClock } from '../../src/clock/manualClock.js';
-import { loadConfig, type Config } from '../../src/config/config.js';
+import { CredentialStore } from '../../src/auth/credentialStore.js';
+import { loadConfig, type Config, type ConfigInput } from '../../src/config/config.js';
 import type { Task, TaskInput } from '../../src/domain/types.js';
 import { createApp } from '../../src/http/createApp.js';
+import type { SecurityDeps } from '../../src/http/security/index.js';
 import { Scheduler } from '../../src/scheduler/loop.js';
 import { openStore } from '../../src/store/openStore.js';
 import type { Store } from '../../src/store/store.js';
@@ -37,15 +42,40 @@ export interface AppFixture {
 
 export const START = '2026-03-01T12:00:00Z';
 
-export async function appFixture(opts: { bodyLimit?: number } = {}): Promise<AppFixture> {
+export interface AppFixtureOptions {
+  bodyLimit?: number;
+  /** Config overrides over the test defaults (e.g. auth users, http limits, actions.allow). */
+  config?: ConfigInput;
+  /**
+   * Security as the daemon runs it: credentials from config.auth (hashed; with none, the
+   * generated admin password goes to a tmp data dir) and CSRF checks on. Off by default:
+   * tests of other features run without authentication (allowed on loopback) or CSRF tokens.
+   */
+  secure?: boolean;
+}
+
+export async function appFixture(opts: AppFixtureOptions = {}): Promise<AppFixture> {
   const store = await openStore(tempSqliteUrl());
   const clock = new ManualClock(START);
   const config = loadConfig({
     env: {},
     file: null,
-    overrides: { timezone: 'UTC', nodeName: 'test' },
+    overrides: {
+      timezone: 'UTC',
+      nodeName: 'test',
+      ...(opts.secure ? { dataDir: mkdtempSync(join(tmpdir(), 'taskr-app-')) } : {}),
+      ...opts.config,
+    },
   });
-  const registry = await ActionRegistry.load({ config });
+  const security: SecurityDeps = opts.secure
+    ? {
+        credentials: await CredentialStore.fromConfig({
+          auth: config.auth,
+          dataDir: config.dataDir,
+        }),
+      }
+    : { credentials: null, csrf: false };
+  const registry = await ActionRegistry.load({ config, allow: config.actions.allow });
   const scheduler = new Scheduler({ store, registry, clock, config });
   const tasks = new TaskService({ store, registry, scheduler, clock, config });
   await scheduler.start();
@@ -59,6 +89,7 @@ export async function appFixture(opts: { bodyLimit?: number } = {}): Promise<App
     config,
     version: '0.0.0-test',
     bodyLimit: opts.bodyLimit,
+    security,
     onServerError: (err) => serverErrors.push(err),
   });
   const servers: Server[] = [];

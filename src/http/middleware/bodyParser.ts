@@ -8,6 +8,13 @@ import { formatFromBody } from './format.js';
 import { state, type BodyKind } from '../state.js';
 import { parseMultipart, parseUrlEncoded } from '../body/formBody.js';
 import { parseXmlBody } from '../body/xmlBody.js';
+import {
+  assertJsonDepth,
+  assertXmlDepth,
+  DEFAULT_SHAPE_LIMITS,
+  sanitizeBody,
+  type BodyShapeLimits,
+} from '../security/bodyShape.js';
 
 export const DEFAULT_BODY_LIMIT = 1024 * 1024;
 const BODY_METHODS = ['POST', 'PUT', 'PATCH'];
@@ -81,15 +88,20 @@ function parseJson(text: string): Record<string, unknown> {
   return value as Record<string, unknown>;
 }
 
-/** Parses a raw body given its Content-Type (exported for unit tests). */
-export function parseBody(raw: Buffer, contentType: string): ParsedBody {
-  const text = raw.toString('utf8').replace(/^\uFEFF/, '');
-  if (text.trim() === '') return { kind: 'none', body: {} };
-  const kind = mediaKind(contentType, text);
+function parseByKind(
+  kind: MediaKind,
+  raw: Buffer,
+  text: string,
+  contentType: string,
+  limits: BodyShapeLimits,
+): ParsedBody {
   switch (kind) {
     case 'json':
+      // Depth is checked on the text, before any parser or walker can recurse into it.
+      assertJsonDepth(text, limits.maxDepth);
       return { kind: 'json', body: parseJson(text) };
     case 'xml':
+      assertXmlDepth(text, limits.maxDepth);
       return { kind: 'xml', body: parseXmlBody(text) };
     case 'urlencoded':
       return { kind: 'form', body: parseUrlEncoded(text) };
@@ -98,14 +110,40 @@ export function parseBody(raw: Buffer, contentType: string): ParsedBody {
   }
 }
 
-export function bodyParser(opts: { limit?: number } = {}) {
+/**
+ * Parses a raw body given its Content-Type (exported for unit tests). Nesting deeper than
+ * limits.maxDepth is a 400, a string longer than limits.maxFieldLength a 413, and keys that
+ * could pollute prototypes (`__proto__`, `constructor`, `prototype`) are dropped.
+ */
+export function parseBody(
+  raw: Buffer,
+  contentType: string,
+  limits: BodyShapeLimits = DEFAULT_SHAPE_LIMITS,
+): ParsedBody {
+  const text = raw.toString('utf8').replace(/^\uFEFF/, '');
+  if (text.trim() === '') return { kind: 'none', body: {} };
+  const kind = mediaKind(contentType, text);
+  const parsed = parseByKind(kind, raw, text, contentType, limits);
+  sanitizeBody(
+    parsed.body,
+    kind === 'multipart' || kind === 'urlencoded' ? 'form' : kind.toUpperCase(),
+    limits,
+  );
+  return parsed;
+}
+
+export function bodyParser(opts: { limit?: number } & Partial<BodyShapeLimits> = {}) {
   const limit = opts.limit ?? DEFAULT_BODY_LIMIT;
+  const shape: BodyShapeLimits = {
+    maxDepth: opts.maxDepth ?? DEFAULT_SHAPE_LIMITS.maxDepth,
+    maxFieldLength: opts.maxFieldLength ?? DEFAULT_SHAPE_LIMITS.maxFieldLength,
+  };
   return async function parseRequestBody(ctx: Context, next: Next): Promise<void> {
     const st = state(ctx);
     st.body = {};
     st.bodyKind = 'none';
     if (BODY_METHODS.includes(ctx.method)) {
-      const parsed = parseBody(await readRaw(ctx, limit), ctx.get('Content-Type'));
+      const parsed = parseBody(await readRaw(ctx, limit), ctx.get('Content-Type'), shape);
       st.body = parsed.body;
       st.bodyKind = parsed.kind;
       if (parsed.kind === 'form') {
