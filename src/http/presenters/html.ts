@@ -1,8 +1,9 @@
 // HTML pages: an ejs view rendered inside views/layout.ejs. Templates get the view model
 // of their resource, the dashboard's extras for that page (see dashboard/pageLocals.ts)
 // and small formatting helpers (ejs escapes every <%= %> output).
-import { fileURLToPath } from 'node:url';
+import { join, sep } from 'node:path';
 import ejs from 'ejs';
+import { PACKAGE_ROOT } from '../../paths.js';
 import { DateTime } from 'luxon';
 import { formatInstant } from './viewModel.js';
 import { humanize } from './errorPresenter.js';
@@ -10,7 +11,7 @@ import { dashboardLocals } from './dashboard/pageLocals.js';
 import { durationText, relativeText } from './dashboard/timeText.js';
 import { currentCsrfToken } from '../security/requestContext.js';
 
-export const VIEWS_DIR = fileURLToPath(new URL('../../../views/', import.meta.url));
+export const VIEWS_DIR = join(PACKAGE_ROOT, 'views') + sep;
 
 export interface HtmlPage {
   /** Path under views/ without `.ejs`, e.g. `tasks/show`. */
