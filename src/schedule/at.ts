@@ -58,7 +58,23 @@ function fromIsoMatch(m: RegExpExecArray, zone: string, fail: Fail): number {
   if (offset === undefined) return fromWallTime(wall, zone, fail);
   const minutes = parseOffset(offset);
   if (minutes === null) throw fail(`'${offset}' is not a UTC offset; use Z or -14:00 to +14:00`);
+  // An explicit offset needs no zone rules: plain arithmetic, ~50x cheaper than luxon (the
+  // scheduler parses each `at` task when it fires). Anything unusual goes to luxon, which
+  // also words the errors.
+  const fast = fixedOffsetInstant(wall, minutes);
+  if (fast !== null) return fast;
   return fromWallTime(wall, FixedOffsetZone.instance(minutes), fail);
+}
+
+/** The instant of a valid wall time at a fixed offset (minutes east), or null to ask luxon. */
+function fixedOffsetInstant(w: WallTime, offsetMinutes: number): number | null {
+  // Date.UTC reads years 0-99 as 1900-1999; leave those (and anything out of range) to luxon.
+  if (w.year < 1000 || w.month < 1 || w.month > 12 || w.day < 1) return null;
+  if (w.hour > 23 || w.minute > 59 || w.second > 59) return null;
+  const daysInMonth = new Date(Date.UTC(w.year, w.month, 0)).getUTCDate();
+  if (w.day > daysInMonth) return null;
+  const utc = Date.UTC(w.year, w.month - 1, w.day, w.hour, w.minute, w.second, w.millisecond);
+  return utc - offsetMinutes * 60_000;
 }
 
 function fromRubyMatch(m: RegExpExecArray, fail: Fail): number {

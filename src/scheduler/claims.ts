@@ -3,12 +3,13 @@
 import type { Config } from '../config/config.js';
 import type { Task } from '../domain/types.js';
 import type { ParsedSchedule } from '../schedule/schedule.js';
-import type { RunClaim } from '../store/store.js';
+import type { StartClaim } from '../store/store.js';
 import { decideOverlap, type ActiveRuns, type OverlapDecision } from './overlap.js';
 import { planDue, type PlannedMissed } from './plan.js';
 
 export interface ClaimIntent {
-  claim: RunClaim;
+  /** `start` is set by the loop when the run may start in the claim's own transaction. */
+  claim: StartClaim;
   /** What to do with the run once claimed (`skip` for skipped and missed rows). */
   decision: OverlapDecision;
 }
@@ -19,9 +20,20 @@ export interface OverlapState {
   reserve(taskId: number, decision: OverlapDecision, delta: 1 | -1): void;
 }
 
+type Keyed = { taskId: number; scheduledFor: Date; attempt: number };
+
 /** The claim key as a string, for matching claimed rows to intents. */
-export function claimKey(r: { taskId: number; scheduledFor: Date; attempt: number }): string {
+export function claimKey(r: Keyed): string {
   return `${r.taskId}:${r.scheduledFor.getTime()}:${r.attempt}`;
+}
+
+/** Whether two rows have the same claim key (taskId, scheduledFor, attempt). */
+export function sameClaim(a: Keyed, b: Keyed): boolean {
+  return (
+    a.taskId === b.taskId &&
+    a.attempt === b.attempt &&
+    a.scheduledFor.getTime() === b.scheduledFor.getTime()
+  );
 }
 
 export function missedError(m: PlannedMissed): string {

@@ -6,10 +6,15 @@ export interface DueEntry {
   dueAt: number;
 }
 
+/** A heap slot: the entry knows its own index, so a swap moves no Map entries. */
+interface Slot extends DueEntry {
+  pos: number;
+}
+
 export class DueQueue {
-  private heap: DueEntry[] = [];
-  /** id -> index in heap; kept in step with every swap. */
-  private index = new Map<number, number>();
+  private heap: Slot[] = [];
+  /** id -> its slot (the slot's `pos` is kept in step with every move). */
+  private index = new Map<number, Slot>();
 
   get size(): number {
     return this.heap.length;
@@ -20,8 +25,7 @@ export class DueQueue {
   }
 
   dueAt(id: number): number | undefined {
-    const i = this.index.get(id);
-    return i === undefined ? undefined : this.heap[i]!.dueAt;
+    return this.index.get(id)?.dueAt;
   }
 
   peek(): DueEntry | undefined {
@@ -30,35 +34,32 @@ export class DueQueue {
 
   /** Inserts the id, or moves it to its new due instant. */
   update(id: number, dueAt: number): void {
-    const i = this.index.get(id);
-    if (i === undefined) {
-      this.heap.push({ id, dueAt });
-      this.index.set(id, this.heap.length - 1);
-      this.up(this.heap.length - 1);
+    const slot = this.index.get(id);
+    if (slot === undefined) {
+      const added: Slot = { id, dueAt, pos: this.heap.length };
+      this.heap.push(added);
+      this.index.set(id, added);
+      this.up(added.pos);
       return;
     }
-    this.heap[i] = { id, dueAt };
-    this.up(i);
-    this.down(this.index.get(id)!);
+    slot.dueAt = dueAt;
+    this.up(slot.pos);
+    this.down(slot.pos);
   }
 
   remove(id: number): boolean {
-    const i = this.index.get(id);
-    if (i === undefined) return false;
-    const last = this.heap.pop()!;
+    const slot = this.index.get(id);
+    if (slot === undefined) return false;
     this.index.delete(id);
-    if (i < this.heap.length) {
-      this.heap[i] = last;
-      this.index.set(last.id, i);
-      this.up(i);
-      this.down(this.index.get(last.id)!);
-    }
+    this.take(slot);
     return true;
   }
 
   pop(): DueEntry | undefined {
     const top = this.heap[0];
-    if (top) this.remove(top.id);
+    if (top === undefined) return undefined;
+    this.index.delete(top.id);
+    this.take(top);
     return top;
   }
 
@@ -74,39 +75,54 @@ export class DueQueue {
     this.index.clear();
   }
 
+  /** Takes the slot out of the heap (the index entry is already gone). */
+  private take(slot: Slot): void {
+    const i = slot.pos;
+    const last = this.heap.pop()!;
+    slot.pos = -1;
+    if (last !== slot) {
+      this.heap[i] = last;
+      last.pos = i;
+      this.up(i);
+      this.down(last.pos);
+    }
+  }
+
   private less(a: DueEntry, b: DueEntry): boolean {
     return a.dueAt < b.dueAt || (a.dueAt === b.dueAt && a.id < b.id);
   }
 
-  private swap(i: number, j: number): void {
-    const a = this.heap[i]!;
-    const b = this.heap[j]!;
-    this.heap[i] = b;
-    this.heap[j] = a;
-    this.index.set(b.id, i);
-    this.index.set(a.id, j);
-  }
-
   private up(i: number): void {
+    const heap = this.heap;
+    const slot = heap[i]!;
     while (i > 0) {
       const parent = (i - 1) >> 1;
-      if (!this.less(this.heap[i]!, this.heap[parent]!)) return;
-      this.swap(i, parent);
+      const p = heap[parent]!;
+      if (!this.less(slot, p)) break;
+      heap[i] = p;
+      p.pos = i;
       i = parent;
     }
+    heap[i] = slot;
+    slot.pos = i;
   }
 
   private down(i: number): void {
-    const n = this.heap.length;
+    const heap = this.heap;
+    const n = heap.length;
+    const slot = heap[i]!;
     for (;;) {
       const l = 2 * i + 1;
+      if (l >= n) break;
       const r = l + 1;
-      let m = i;
-      if (l < n && this.less(this.heap[l]!, this.heap[m]!)) m = l;
-      if (r < n && this.less(this.heap[r]!, this.heap[m]!)) m = r;
-      if (m === i) return;
-      this.swap(i, m);
-      i = m;
+      const c = r < n && this.less(heap[r]!, heap[l]!) ? r : l;
+      const child = heap[c]!;
+      if (!this.less(child, slot)) break;
+      heap[i] = child;
+      child.pos = i;
+      i = c;
     }
+    heap[i] = slot;
+    slot.pos = i;
   }
 }

@@ -1,10 +1,25 @@
-// Runs one claimed `pending` run: pending -> running (compare-and-set, so only one node
-// ever runs it), each action in order, then the final status, the task's last-triggered
-// state and, when policy says so, a retry claimed as a new pending row.
+// Runs one claimed run: pending -> running (compare-and-set, so only one node ever runs
+// it; a run the loop claimed straight into `running` skips this), each action in order,
+// then the final status, the task's last-triggered state and, when policy says so, a
+// retry claimed as a new pending row.
 import type { EventEmitter } from 'node:events';
-import type { ActionResult, Run, RunStatus, Task, TriggerError } from '../domain/types.js';
+import type {
+  ActionResult,
+  Run,
+  RunStatus,
+  Task,
+  TaskAction,
+  TriggerError,
+} from '../domain/types.js';
 import type { TaskScheduleState } from '../store/store.js';
-import { notRunResult, runAction, type AbortReason, type ActionRunDeps } from './actionRunner.js';
+import {
+  notRunResult,
+  runAction,
+  type AbortReason,
+  type AbortWaiter,
+  type ActionRunDeps,
+  type RunAbort,
+} from './actionRunner.js';
 import { retryDelay } from './overlap.js';
 
 export interface ExecutorDeps extends ActionRunDeps {
@@ -23,8 +38,12 @@ type FinalStatus = Extract<
 >;
 
 /** One run in progress on this node. */
-export class Execution {
-  private readonly controller = new AbortController();
+export class Execution implements RunAbort {
+  /** Made on first use of `signal` (see RunAbort); aborted at once if the run already was. */
+  private controller: AbortController | null = null;
+  private abortReason: AbortReason | undefined;
+  /** Told on abort (the running action's settle); see AbortHook. */
+  private abortWaiters: AbortWaiter[] | null = null;
   /** Resolves with the finished run, or null when another node (or a cancel) took it first. */
   readonly done: Promise<Run | null>;
   run: Run;
@@ -42,30 +61,54 @@ export class Execution {
   }
 
   get aborted(): boolean {
-    return this.controller.signal.aborted;
+    return this.abortReason !== undefined;
+  }
+
+  get reason(): AbortReason | undefined {
+    return this.abortReason;
+  }
+
+  /** The AbortSignal actions see as ctx.signal. */
+  get signal(): AbortSignal {
+    if (this.controller === null) {
+      this.controller = new AbortController();
+      if (this.abortReason !== undefined) this.controller.abort(this.abortReason);
+    }
+    return this.controller.signal;
   }
 
   /** Stops the run: its action is aborted and the run ends with the reason's status. */
   abort(reason: AbortReason): void {
-    if (!this.controller.signal.aborted) this.controller.abort(reason);
+    if (this.abortReason !== undefined) return;
+    this.abortReason = reason;
+    this.controller?.abort(reason);
+    const waiters = this.abortWaiters;
+    this.abortWaiters = null;
+    if (waiters) for (const w of waiters) w.handleEvent();
+  }
+
+  whenAborted(waiter: AbortWaiter): void {
+    (this.abortWaiters ??= []).push(waiter);
+  }
+
+  forget(waiter: AbortWaiter): void {
+    const i = this.abortWaiters?.indexOf(waiter) ?? -1;
+    if (i >= 0) this.abortWaiters!.splice(i, 1);
   }
 
   private async execute(): Promise<Run | null> {
     const { deps, task } = this;
-    const startedAt = new Date(deps.clock.now());
-    const running = await deps.store.runs.transition(this.run.id, 'pending', 'running', {
-      startedAt,
-    });
+    // A run the loop claimed straight into `running` starts here, synchronously.
+    const running = this.run.status === 'running' ? this.run : await this.start();
     if (!running) return null;
     this.changed(running);
     const timeoutMs = task.policies.timeoutMs ?? deps.config.defaults.timeoutMs;
     const timer = deps.clock.setTimer(() => this.abort('timeout'), timeoutMs);
-    const actions = [...task.actions].sort((a, b) => a.order - b.order);
+    const actions = inOrder(task.actions);
     const results: ActionResult[] = actions.map(notRunResult);
-    const signal = this.controller.signal;
     try {
-      for (let i = 0; i < actions.length && !signal.aborted; i++) {
-        results[i] = await runAction(deps, task, actions[i]!, running, signal);
+      for (let i = 0; i < actions.length && !this.aborted; i++) {
+        results[i] = await runAction(deps, task, actions[i]!, running, this);
         if (results[i]!.status !== 'succeeded') break;
         // The last action's results go with the final transition (one write less per run).
         if (i < actions.length - 1) await deps.store.runs.saveResults(running.id, results);
@@ -76,13 +119,19 @@ export class Execution {
     return this.finish(running, results, timeoutMs);
   }
 
+  /** pending -> running, compare-and-set: null when another node or a cancel came first. */
+  private start(): Promise<Run | null> {
+    const startedAt = new Date(this.deps.clock.now());
+    return this.deps.store.runs.transition(this.run.id, 'pending', 'running', { startedAt });
+  }
+
   private async finish(
     running: Run,
     results: ActionResult[],
     timeoutMs: number,
   ): Promise<Run | null> {
     const { deps, task } = this;
-    const { status, error, triggerError } = outcomeOf(this.controller.signal, results, timeoutMs);
+    const { status, error, triggerError } = outcomeOf(this, results, timeoutMs);
     const finishedAt = new Date(deps.clock.now());
     const durationMs = Math.max(
       0,
@@ -140,6 +189,16 @@ export class Execution {
   }
 }
 
+/** The actions by `order` (the store returns them so; copied and sorted only if not). */
+function inOrder(actions: TaskAction[]): readonly TaskAction[] {
+  for (let i = 1; i < actions.length; i++) {
+    if (actions[i - 1]!.order > actions[i]!.order) {
+      return [...actions].sort((a, b) => a.order - b.order);
+    }
+  }
+  return actions;
+}
+
 interface Outcome {
   status: FinalStatus;
   error: string | null;
@@ -148,7 +207,7 @@ interface Outcome {
 
 /** The run's final status from the abort reason (if any) and the first unsuccessful action. */
 export function outcomeOf(
-  signal: AbortSignal,
+  signal: { readonly aborted: boolean; readonly reason?: unknown },
   results: ActionResult[],
   timeoutMs: number,
 ): Outcome {

@@ -10,9 +10,10 @@ import type { Config } from '../config/config.js';
 import type { Run, Task } from '../domain/types.js';
 import { TaskrError } from '../errors.js';
 import { RunLog } from '../runlog/runLog.js';
-import type { Store } from '../store/store.js';
+import type { ClaimedStart, Store } from '../store/store.js';
 import type { ActionResolver } from './actionRunner.js';
-import { buildClaims, claimKey, type ClaimIntent } from './claims.js';
+import { buildClaims, sameClaim, type ClaimIntent } from './claims.js';
+import type { DueEntry } from './dueQueue.js';
 import { RunSlots } from './runSlots.js';
 import { TaskTable } from './taskTable.js';
 import type { SchedulerApi, SchedulerEvents, SchedulerStatus } from './schedulerApi.js';
@@ -35,9 +36,17 @@ export interface SchedulerDeps {
   env?: NodeJS.ProcessEnv;
   /** The task log writer; one is created when not given. */
   runLog?: RunLog;
+  /**
+   * Cluster hook (src/cluster): how long after its instant this node fires a task's
+   * occurrence (0: at once; a backup node waits). The claim key stays the scheduled
+   * instant, and the plan is made as of instant + lateness, as the owner would have.
+   */
+  firingDelay?: (taskId: number) => number;
 }
 
 const INTERRUPTED = 'interrupted: the daemon stopped while it ran';
+/** Tasks planned and claimed per store call when many fall due at once (see fireDue). */
+const CLAIM_CHUNK = 256;
 
 export class Scheduler implements SchedulerApi {
   readonly events: SchedulerEvents = new EventEmitter();
@@ -48,6 +57,8 @@ export class Scheduler implements SchedulerApi {
   private timer: TimerHandle | null = null;
   private nextWakeAt: number | null = null;
   private startedAt: number | null = null;
+  /** Heartbeat for readiness (/ready): set on every timer wake. */
+  private lastWakeAt: number | null = null;
   private stopped = false;
   /** Claims and write-backs in flight (awaited by idle() and stop()). */
   private readonly inFlight = new Set<Promise<unknown>>();
@@ -55,8 +66,11 @@ export class Scheduler implements SchedulerApi {
   constructor(private readonly deps: SchedulerDeps) {
     this.events.setMaxListeners(0);
     this.node = deps.config.nodeName;
-    this.tasks = new TaskTable(deps.config.timezone, (task, err) =>
-      this.fail(err, `task ${task.id} schedule '${task.scheduleMethod} ${task.scheduleWhen}'`),
+    this.tasks = new TaskTable(
+      deps.config.timezone,
+      (task, err) =>
+        this.fail(err, `task ${task.id} schedule '${task.scheduleMethod} ${task.scheduleWhen}'`),
+      deps.firingDelay,
     );
     this.runLog =
       deps.runLog ??
@@ -189,6 +203,13 @@ export class Scheduler implements SchedulerApi {
     return this.slots.cancelTask(taskId, 'cancel');
   }
 
+  /** Cluster hook: a pending run handed to this node (a dead node's run, or its retry). */
+  adopt(run: Run): void {
+    if (this.stopped || run.status !== 'pending' || run.node !== this.node) return;
+    this.slots.addWaiting(run);
+    this.arm();
+  }
+
   status(): SchedulerStatus {
     return {
       running: this.startedAt !== null && !this.stopped,
@@ -197,6 +218,7 @@ export class Scheduler implements SchedulerApi {
       runsInProgress: this.slots.runningCount,
       nextWakeAt: this.nextWakeAt === null ? null : new Date(this.nextWakeAt),
       startedAt: this.startedAt === null ? null : new Date(this.startedAt),
+      lastWakeAt: this.lastWakeAt === null ? null : new Date(this.lastWakeAt),
       node: this.node,
     };
   }
@@ -223,6 +245,7 @@ export class Scheduler implements SchedulerApi {
   private wake(): void {
     this.timer = null;
     if (this.stopped) return;
+    this.lastWakeAt = this.deps.clock.now();
     try {
       this.tick();
     } catch (err) {
@@ -231,47 +254,140 @@ export class Scheduler implements SchedulerApi {
     this.arm();
   }
 
-  /** Plans everything due at now (synchronously), then claims it all in one store call. */
+  /** Takes everything due at now out of the queue and fires it (see fireDue). */
   private tick(): void {
     const now = this.deps.clock.now();
     const dueTasks = this.tasks.popDue(now);
     this.slots.startDueWaiting(now);
     if (dueTasks.length === 0) return;
+    this.track(this.fireDue(dueTasks, now));
+  }
+
+  /**
+   * Plans, claims and starts the due tasks in chunks of CLAIM_CHUNK, one after the other,
+   * all as of the wake's `now`. The first chunk is planned synchronously in the wake. A
+   * burst (10,000 due at once) thus starts its first runs after one small plan and claim,
+   * and the runs of each chunk (fast ones finish in microtasks) are mostly done before the
+   * next chunk starts: a few hundred runs in flight instead of 10,000 keeps garbage
+   * collection cheap. The next triggers are written back last, off the firing path.
+   */
+  private async fireDue(due: DueEntry[], now: number): Promise<void> {
+    for (let i = 0; i < due.length; i += CLAIM_CHUNK) {
+      const planned: Task[] = [];
+      const intents = this.plan(due, i, Math.min(due.length, i + CLAIM_CHUNK), now, planned);
+      // Later chunks move next triggers after the wake armed the timer.
+      if (i > 0) this.arm();
+      if (intents.length > 0 || planned.length > 0) await this.claimAndStart(intents, planned);
+    }
+  }
+
+  /** Plans due[from..to) as of now: the claims to make; moves each task's next trigger. */
+  private plan(
+    due: DueEntry[],
+    from: number,
+    to: number,
+    now: number,
+    planned: Task[],
+  ): ClaimIntent[] {
     const intents: ClaimIntent[] = [];
-    const planned: Task[] = [];
-    for (const { id } of dueTasks) {
+    for (let k = from; k < to; k++) {
+      const { id, dueAt } = due[k]!;
+      // Requeued while an earlier chunk was being claimed (the task changed): the wake
+      // that takes it out of the queue again plans it.
+      if (from > 0 && this.tasks.isQueued(id)) continue;
       const task = this.tasks.get(id);
       if (!task || !task.enabled || !task.nextTriggerAt) continue;
       const schedule = this.tasks.scheduleOf(id, now);
       if (!schedule) continue; // reported once; it stays out of the queue until edited
-      const made = buildClaims(task, schedule, now, this.deps.config, this.node, this.slots);
+      // Cluster backup (firingDelay): plan as of the instant plus this wake's lateness.
+      const planAt = now - Math.max(0, dueAt - task.nextTriggerAt.getTime());
+      const made = buildClaims(task, schedule, planAt, this.deps.config, this.node, this.slots);
       for (const intent of made.intents) intents.push(intent);
       this.tasks.setNext(task, made.nextTriggerAt);
-      planned.push(task);
+      // A backup leaves the stored next trigger to the owner (no cross-node row locks).
+      if (planAt === now) planned.push(task);
     }
-    this.track(this.claimAndStart(intents, planned));
+    return intents;
   }
 
+  /**
+   * Claims the intents in one store call. Runs that may start at once (overlap
+   * `start`, a free slot held for each, nobody waiting in the ready line) are claimed and
+   * moved to `running` in the claim's own transaction (store.runs.claimAndStart), so a run
+   * starts as soon as its claim is won and never before. The rest stay `pending` and go to
+   * the ready line, behind the task's running run, or wait for the next start().
+   */
   private async claimAndStart(intents: ClaimIntent[], planned: Task[]): Promise<void> {
-    let won: Run[] = [];
+    const runs = this.deps.store.runs;
+    const fast = runs.claimAndStart !== undefined && !this.stopped;
+    let held = 0;
+    if (fast) {
+      let wanted = 0;
+      for (const i of intents) if (i.decision === 'start' && i.claim.status === 'pending') wanted++;
+      held = this.slots.takeSlots(wanted);
+      let left = held;
+      for (const i of intents) {
+        if (left === 0) break;
+        if (i.decision === 'start' && i.claim.status === 'pending') {
+          i.claim.start = true;
+          left--;
+        }
+      }
+    }
+    let won: ClaimedStart[] = [];
+    // With claimAndStart the planned tasks' next triggers go in the claim's transaction
+    // (a commit less per wake); otherwise they are written after the runs have started.
+    let nextTriggersSaved = false;
     try {
-      if (intents.length > 0) won = await this.deps.store.runs.claim(intents.map((i) => i.claim));
+      const claims = intents.map((i) => i.claim);
+      if (fast) {
+        const next = planned.map((t) => ({ id: t.id, nextTriggerAt: t.nextTriggerAt }));
+        won = await runs.claimAndStart!(claims, new Date(this.deps.clock.now()), next);
+        nextTriggersSaved = true;
+      } else if (claims.length > 0) {
+        won = (await runs.claim(claims)).map((claimed) => ({ claimed, running: null }));
+      }
     } catch (err) {
       this.fail(err, `claiming ${intents.length} runs`);
     }
-    const byKey = new Map(won.map((r) => [claimKey(r), r]));
+    // The won claims come back in input order, a subsequence of the intents.
+    let w = 0;
     for (const intent of intents) {
       this.slots.reserve(intent.claim.taskId, intent.decision, -1);
-      const run = byKey.get(claimKey(intent.claim));
-      if (!run) continue; // another node won this occurrence
-      this.events.emit('run', run);
+      const hit = won[w];
+      if (hit === undefined || !sameClaim(hit.claimed, intent.claim)) continue; // another node won
+      w++;
+      this.events.emit('run', hit.claimed);
+      if (hit.running) {
+        held--;
+        this.slots.startHeld(hit.running);
+        continue;
+      }
       // Stopping: a claimed run stays pending; the next start() picks it up.
-      if (run.status !== 'pending' || this.stopped) continue;
-      if (intent.decision === 'queue') this.slots.queueBehind(run);
-      else if (intent.decision === 'replace') this.slots.replace(run);
-      else this.slots.dispatch(run);
+      if (hit.claimed.status !== 'pending' || this.stopped) continue;
+      if (intent.decision === 'queue') this.slots.queueBehind(hit.claimed);
+      else if (intent.decision === 'replace') this.slots.replace(hit.claimed);
+      else this.slots.dispatch(hit.claimed);
     }
-    await Promise.all(planned.map((task) => this.writeBack(task)));
+    this.slots.releaseSlots(held);
+    if (!nextTriggersSaved) await this.writeBackAll(planned);
+  }
+
+  /** Saves the planned tasks' next triggers: in one store call when the store can. */
+  private async writeBackAll(planned: Task[]): Promise<void> {
+    const tasks = this.deps.store.tasks;
+    if (!tasks.setNextTriggers || planned.length === 0) {
+      await Promise.all(planned.map((task) => this.writeBack(task)));
+      return;
+    }
+    try {
+      // The instants as they are now (a run that finished meanwhile wrote the same).
+      await tasks.setNextTriggers(
+        planned.map((t) => ({ id: t.id, nextTriggerAt: t.nextTriggerAt })),
+      );
+    } catch (err) {
+      this.fail(err, `saving the next triggers of ${planned.length} tasks`);
+    }
   }
 
   private async writeBack(task: Task): Promise<void> {

@@ -37,6 +37,8 @@ export class RunSlots {
   private readonly behind = new Map<number, Run>();
   private readonly waiting = new DueQueue();
   private readonly waitingRuns = new Map<number, Run>();
+  /** Slots taken for runs being claimed straight into `running` (see takeSlots). */
+  private held = 0;
 
   constructor(private readonly deps: RunSlotsDeps) {}
 
@@ -61,6 +63,31 @@ export class RunSlots {
     if (decision === 'queue') a.queueClaiming += delta;
     else a.claiming += delta;
     this.tidy(taskId);
+  }
+
+  /**
+   * Takes up to n free slots for runs the loop claims and starts in one transaction. None
+   * while runs wait in the ready line: they were first and keep their turn.
+   */
+  takeSlots(n: number): number {
+    if (this.head < this.ready.length) return 0;
+    const free = this.deps.maxConcurrentRuns - this.executions.size - this.held;
+    const k = Math.max(0, Math.min(n, free));
+    this.held += k;
+    return k;
+  }
+
+  /** Gives back slots taken but not used (claims another node won), then refills. */
+  releaseSlots(n: number): void {
+    if (n <= 0) return;
+    this.held -= n;
+    this.fill();
+  }
+
+  /** Starts a run claimed straight into `running`, on a slot taken with takeSlots. */
+  startHeld(run: Run): void {
+    this.held--;
+    this.start(run);
   }
 
   /** Starts the run now, or puts it in the ready line when every slot is taken. */
@@ -140,7 +167,10 @@ export class RunSlots {
   }
 
   private fill(): void {
-    while (this.executions.size < this.deps.maxConcurrentRuns && this.head < this.ready.length) {
+    while (
+      this.executions.size + this.held < this.deps.maxConcurrentRuns &&
+      this.head < this.ready.length
+    ) {
       const run = this.ready[this.head++]!;
       this.activity(run.taskId).ready--;
       this.start(run);
@@ -157,6 +187,7 @@ export class RunSlots {
       void this.cancelPending(run, 'cancelled: the task was deleted');
       return;
     }
+    // A run claimed straight into `running` emits that event here, from its execution.
     const exec = new Execution(this.deps.executor, task, run);
     this.executions.add(exec);
     this.activity(run.taskId).executing.add(exec);
@@ -190,11 +221,13 @@ export class RunSlots {
     return line.filter((r) => r.taskId === taskId).map((r) => this.cancelPending(r, error));
   }
 
+  /** Cancels a claimed run that never executed (pending, or claimed straight into running). */
   private async cancelPending(run: Run, error: string): Promise<Run | null> {
     if (this.behind.get(run.taskId) === run) this.behind.delete(run.taskId);
     try {
       const finishedAt = new Date(this.deps.executor.clock.now());
-      const r = await this.deps.store.runs.transition(run.id, 'pending', 'cancelled', {
+      const from = run.status === 'running' ? 'running' : 'pending';
+      const r = await this.deps.store.runs.transition(run.id, from, 'cancelled', {
         error,
         finishedAt,
       });

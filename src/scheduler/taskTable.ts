@@ -25,6 +25,8 @@ export class TaskTable {
   constructor(
     private readonly defaultTimezone: string,
     private readonly onParseError: (task: Task, err: unknown) => void,
+    /** Cluster hook: queue each task this long after its next trigger (default none). */
+    private readonly delayOf?: (taskId: number) => number,
   ) {}
 
   /** Enabled tasks with a next trigger. */
@@ -70,6 +72,11 @@ export class TaskTable {
     this.requeue(task);
   }
 
+  /** Whether the task waits in the due queue (false while a wake is firing it). */
+  isQueued(taskId: number): boolean {
+    return this.due.has(taskId);
+  }
+
   earliest(): number | null {
     return this.due.peek()?.dueAt ?? null;
   }
@@ -106,7 +113,8 @@ export class TaskTable {
   }
 
   private requeue(task: Task): void {
-    if (task.enabled && task.nextTriggerAt) this.due.update(task.id, task.nextTriggerAt.getTime());
+    if (task.enabled && task.nextTriggerAt)
+      this.due.update(task.id, task.nextTriggerAt.getTime() + (this.delayOf?.(task.id) ?? 0));
     else this.due.remove(task.id);
   }
 }

@@ -38,6 +38,12 @@ export interface TaskListQuery {
   limit?: number;
 }
 
+/** A task's next occurrence, as the loop writes it back after planning. */
+export interface NextTrigger {
+  id: number;
+  nextTriggerAt: Date | null;
+}
+
 /** The scheduling state the loop writes back after firing. */
 export interface TaskScheduleState {
   nextTriggerAt: Date | null;
@@ -63,6 +69,11 @@ export interface TaskStore {
   delete(id: number): Promise<boolean>;
   setEnabled(id: number, enabled: boolean, nextTriggerAt: Date | null, now: Date): Promise<Task>;
   setScheduleState(id: number, state: TaskScheduleState): Promise<void>;
+  /**
+   * Optional fast path for the scheduler: the next_trigger_at of many tasks in one call
+   * (one transaction), as setScheduleState({ nextTriggerAt }) for each would write.
+   */
+  setNextTriggers?(entries: readonly NextTrigger[]): Promise<void>;
   count(): Promise<number>;
 }
 
@@ -78,6 +89,18 @@ export interface RunClaim {
   node: string | null;
   error?: string | null;
   missedCount?: number | null;
+}
+
+/** A claim for claimAndStart: `start` asks for a won `pending` row to be started at once. */
+export interface StartClaim extends RunClaim {
+  start?: boolean;
+}
+
+/** One won claim of claimAndStart: the row as inserted, and the same row once started. */
+export interface ClaimedStart {
+  claimed: Run;
+  /** The run in `running` (startedAt set) when it was started; null otherwise. */
+  running: Run | null;
 }
 
 export interface RunFields {
@@ -110,6 +133,19 @@ export interface RunStore {
    * in input order. Two schedulers sharing a database never both get the same claim.
    */
   claim(claims: readonly RunClaim[]): Promise<Run[]>;
+  /**
+   * Optional fast path for the scheduler: claim() plus, in the SAME transaction, the
+   * transition pending -> running (startedAt) of every won row whose claim has `start`.
+   * The claim is won before the run is started, exactly as with claim() then transition();
+   * it only saves a commit and a round trip. `nextTriggers`, when given, are written too
+   * (as setNextTriggers would; in the same transaction where that cannot deadlock with
+   * another claimer, i.e. on SQLite). Returns the won claims in input order.
+   */
+  claimAndStart?(
+    claims: readonly StartClaim[],
+    startedAt: Date,
+    nextTriggers?: readonly NextTrigger[],
+  ): Promise<ClaimedStart[]>;
   /**
    * Compare-and-set status change: applies only if the row is still in `from`
    * (the transition table is checked first and throws on an illegal pair).
@@ -150,11 +186,93 @@ export interface LogStore {
   prune(before: Date): Promise<number>;
 }
 
+/** A node's standing in the cluster: `dead` when another node found its lease expired. */
+export type NodeStatus = 'alive' | 'dead' | 'stopped';
+
+export interface NodeRecord {
+  name: string;
+  startedAt: Date;
+  /** Database time of the node's last heartbeat. */
+  lastHeartbeat: Date;
+  runsInProgress: number;
+  version: string;
+  /** The node's HTTP base URL, when it listens. */
+  address: string | null;
+  status: NodeStatus;
+  /** The node's clock minus the database's, measured at its last heartbeat (ms). */
+  clockSkewMs: number | null;
+}
+
+/** A node as listed: `alive` is its status AND a heartbeat within the lease (database time). */
+export interface NodeListing extends NodeRecord {
+  alive: boolean;
+}
+
+/** What a node reports at registration and each heartbeat. */
+export interface NodeBeat {
+  name: string;
+  version: string;
+  address: string | null;
+  runsInProgress: number;
+  clockSkewMs: number | null;
+}
+
+/** A listener on the cluster's event channel; close() ends it. */
+export interface ClusterEventListener {
+  close(): Promise<void>;
+}
+
+/**
+ * Cluster membership and the cluster's event channel. Every lease decision is made in SQL
+ * with the database's clock, never a node's wall clock.
+ */
+export interface NodeStore {
+  /** Inserts or revives the node (status alive, started_at and heartbeat = database time). */
+  register(beat: NodeBeat): Promise<NodeRecord>;
+  /**
+   * Refreshes the heartbeat of a node still `alive`; returns the database time written (ms),
+   * or null when the row is not alive any more (another node declared it dead).
+   */
+  heartbeat(beat: NodeBeat): Promise<number | null>;
+  /** Every node, newest start first. */
+  list(leaseMs: number): Promise<NodeListing[]>;
+  /** Names of alive nodes whose heartbeat is within the lease. */
+  live(leaseMs: number): Promise<string[]>;
+  /** Names of nodes still marked alive whose heartbeat is older than the lease. */
+  expired(leaseMs: number): Promise<string[]>;
+  /** Atomically marks an expired node dead: true for exactly one caller. */
+  markDead(name: string, leaseMs: number): Promise<boolean>;
+  /** The node's runs in `running`. */
+  runningRuns(name: string): Promise<Run[]>;
+  /** Hands every `pending` run of node `from` to node `to`; returns them. */
+  reassignPending(from: string, to: string): Promise<Run[]>;
+  /** A clean shutdown: status stopped. */
+  leave(name: string): Promise<void>;
+  /** Forgets dead and stopped nodes whose last heartbeat is older than this (ms). */
+  prune(olderThanMs: number): Promise<number>;
+  /** Tasks whose updated_on is after the instant (the polling fallback for missed events). */
+  tasksChangedSince(since: Date): Promise<{ id: number; updatedOn: Date }[]>;
+  /** The latest updated_on of any task, or null without tasks. */
+  latestTaskUpdate(): Promise<Date | null>;
+  taskIds(): Promise<number[]>;
+  /** Sends an event to every listening node (PostgreSQL NOTIFY; nothing on SQLite). */
+  publish(payload: string): Promise<void>;
+  /**
+   * Listens on a dedicated connection (PostgreSQL LISTEN), reconnecting when it drops;
+   * null on SQLite (single node: nobody else to hear from).
+   */
+  listen(
+    onEvent: (payload: string) => void,
+    onProblem: (err: Error) => void,
+  ): Promise<ClusterEventListener | null>;
+}
+
 export interface Store {
   readonly kind: 'sqlite' | 'postgres';
   readonly tasks: TaskStore;
   readonly runs: RunStore;
   readonly logs: LogStore;
+  readonly nodes: NodeStore;
   /** Database time in ms since the epoch (cluster mode measures skew against it). */
   databaseNow(): Promise<number>;
   close(): Promise<void>;

@@ -4,6 +4,7 @@ import { dirname, join } from 'node:path';
 import type { DataSource } from 'typeorm';
 import { TaskrError } from '../../src/errors.js';
 import { openStore } from '../../src/store/openStore.js';
+import { MIGRATIONS } from '../../src/store/typeorm/migrations/index.js';
 import type { Store } from '../../src/store/store.js';
 import { cleanupDatabases, describeEachBackend, tempSqliteUrl } from '../helpers/databases.js';
 import { T0, at, claim, taskInput } from './fixtures.js';
@@ -28,7 +29,9 @@ describeEachBackend('store: openStore', (backend) => {
     const ds = (
       second as unknown as { dataSource: { query(q: string): Promise<{ n: unknown }[]> } }
     ).dataSource;
-    expect(Number((await ds.query('SELECT COUNT(*) AS n FROM taskr_migrations'))[0].n)).to.equal(1);
+    expect(Number((await ds.query('SELECT COUNT(*) AS n FROM taskr_migrations'))[0].n)).to.equal(
+      MIGRATIONS.length,
+    );
     const third = track(await openStore(url, { migrate: false }));
     expect(await third.tasks.count()).to.equal(1);
   });
@@ -40,6 +43,7 @@ describeEachBackend('store: openStore', (backend) => {
     expect(pending.upQueries.map((q) => q.query)).to.deep.equal([]);
     expect(ds.entityMetadatas.map((m) => m.tableName).sort()).to.deep.equal([
       'log_entries',
+      'nodes',
       'runs',
       'task_actions',
       'tasks',

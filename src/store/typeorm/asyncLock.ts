@@ -8,9 +8,21 @@
 
 export class AsyncLock {
   private tail: Promise<unknown> = Promise.resolve();
+  /** Holders and waiters; 0 means a synchronous critical section may run right now. */
+  private pending = 0;
+
+  /** True when nobody holds or waits for the lock. */
+  get idle(): boolean {
+    return this.pending === 0;
+  }
 
   run<T>(fn: () => Promise<T>): Promise<T> {
+    this.pending++;
+    const release = () => {
+      this.pending--;
+    };
     const next = this.tail.then(fn, fn);
+    next.then(release, release);
     this.tail = next.catch(() => undefined);
     return next;
   }

@@ -56,6 +56,17 @@ export interface RunEntity {
   task?: TaskEntity;
 }
 
+export interface NodeEntity {
+  name: string;
+  startedAt: Date;
+  lastHeartbeat: Date;
+  runsInProgress: number;
+  version: string;
+  address: string | null;
+  status: string;
+  clockSkewMs: number | null;
+}
+
 export interface LogEntryEntity {
   id: number;
   timestamp: Date;
@@ -101,7 +112,7 @@ function columnKit(kind: StoreKind) {
   return { instant, str, text, int, big, pk };
 }
 
-/** The four entity schemas for one backend (instant columns differ). */
+/** The entity schemas for one backend (instant columns differ). */
 export function buildEntities(kind: StoreKind): EntitySchema[] {
   const c = columnKit(kind);
   const task = new EntitySchema<TaskEntity>({
@@ -129,6 +140,7 @@ export function buildEntities(kind: StoreKind): EntitySchema[] {
       nextTriggerAt: c.instant('next_trigger_at', true),
     },
     uniques: [{ name: 'UQ_tasks_name', columns: ['name'] }],
+    indices: [{ name: 'IDX_tasks_updated_on', columns: ['updatedOn'] }],
     relations: {
       actions: { type: 'one-to-many', target: 'TaskAction', inverseSide: 'task' },
     },
@@ -205,5 +217,19 @@ export function buildEntities(kind: StoreKind): EntitySchema[] {
       { name: 'IDX_log_entries_timestamp', columns: ['timestamp'] },
     ],
   });
-  return [task, action, run, log];
+  const node = new EntitySchema<NodeEntity>({
+    name: 'Node',
+    tableName: 'nodes',
+    columns: {
+      name: { name: 'name', type: 'varchar', primary: true },
+      startedAt: c.instant('started_at'),
+      lastHeartbeat: c.instant('last_heartbeat'),
+      runsInProgress: { name: 'runs_in_progress', type: 'integer', default: 0 },
+      version: c.str('version'),
+      address: c.str('address', true),
+      status: c.str('status', false, 16),
+      clockSkewMs: c.int('clock_skew_ms', true),
+    },
+  });
+  return [task, action, run, log, node];
 }

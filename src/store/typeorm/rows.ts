@@ -58,6 +58,72 @@ export function rowToTask(r: Row, actions: TaskAction[]): Task {
   };
 }
 
+// Column lists for reading rows as arrays (SqliteRaw.arrays): the converters below read
+// the values by these positions.
+export const TASK_ARRAY_COLUMNS =
+  'id, name, memo, schedule_method, schedule_when, timezone, enabled, overlap, misfire, ' +
+  'timeout_ms, retries, retry_backoff_ms, created_on, created_by, updated_on, last_triggered, ' +
+  'last_triggered_error_type, last_triggered_error_message, next_trigger_at';
+export const ACTION_ARRAY_COLUMNS = 'id, task_id, action_order, action_class_name, parameters';
+
+/**
+ * Shares one string per distinct value of low-cardinality columns (method, zone, policies,
+ * action type...) across the tasks of one load: 100,000 tasks otherwise hold 100,000
+ * copies of `Log` and `cron`. Strings are immutable, so sharing them changes nothing else.
+ */
+export class StringPool {
+  private readonly pool = new Map<string, string>();
+  constructor(private readonly max = 10_000) {}
+
+  get(v: unknown): string | null {
+    if (v === null || v === undefined) return null;
+    const s = String(v);
+    const known = this.pool.get(s);
+    if (known !== undefined) return known;
+    if (this.pool.size < this.max) this.pool.set(s, s);
+    return s;
+  }
+}
+
+/** rowToTask for a row read as an array in TASK_ARRAY_COLUMNS order. */
+export function arrayToTask(a: unknown[], actions: TaskAction[], pool: StringPool): Task {
+  const errType = strOrNull(a[16]);
+  return {
+    id: Number(a[0]),
+    name: str(a[1]),
+    memo: strOrNull(a[2]),
+    scheduleMethod: pool.get(a[3]) as ScheduleMethod,
+    scheduleWhen: pool.get(a[4])!,
+    timezone: pool.get(a[5]),
+    enabled: Boolean(a[6]),
+    policies: {
+      overlap: pool.get(a[7]) as OverlapPolicy | null,
+      misfire: pool.get(a[8]) as MisfirePolicy | null,
+      timeoutMs: toNumberOrNull(a[9]),
+      retries: toNumberOrNull(a[10]),
+      retryBackoffMs: toNumberOrNull(a[11]),
+    },
+    createdOn: toDate(a[12]) as Date,
+    createdBy: pool.get(a[13]),
+    updatedOn: toDate(a[14]) as Date,
+    lastTriggered: toDate(a[15]),
+    lastTriggeredError: errType === null ? null : { type: errType, message: str(a[17] ?? '') },
+    nextTriggerAt: toDate(a[18]),
+    actions,
+  };
+}
+
+/** rowToAction for a row read as an array in ACTION_ARRAY_COLUMNS order. */
+export function arrayToAction(a: unknown[], pool: StringPool): TaskAction {
+  return {
+    id: Number(a[0]),
+    taskId: Number(a[1]),
+    order: Number(a[2]),
+    actionClassName: pool.get(a[3])!,
+    parameters: JSON.parse(str(a[4])) as Record<string, unknown>,
+  };
+}
+
 /** Results are stored as JSON text; their instants come back as ISO strings. */
 export function parseResults(text: unknown): ActionResult[] {
   if (text === null || text === undefined || text === '') return [];
@@ -71,6 +137,11 @@ export function parseResults(text: unknown): ActionResult[] {
 }
 
 export function rowToRun(r: Row): Run {
+  return rowToRunWith(r, null);
+}
+
+/** `results` given: used instead of parsing the row's JSON (the caller just wrote them). */
+export function rowToRunWith(r: Row, results: ActionResult[] | null): Run {
   return {
     id: Number(r.id),
     taskId: Number(r.task_id),
@@ -85,7 +156,7 @@ export function rowToRun(r: Row): Run {
     error: strOrNull(r.error),
     missedCount: toNumberOrNull(r.missed_count),
     node: strOrNull(r.node),
-    results: parseResults(r.results),
+    results: results ?? parseResults(r.results),
   };
 }
 

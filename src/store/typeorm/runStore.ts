@@ -2,10 +2,26 @@
 // All hot paths are raw SQL; no entity hydration per row.
 import { assertTransition } from '../../domain/runStatus.js';
 import type { ActionResult, Run, RunStatus } from '../../domain/types.js';
-import type { InterruptOptions, RunClaim, RunFields, RunListQuery, RunStore } from '../store.js';
-import { rowToRun } from './rows.js';
+import type {
+  ClaimedStart,
+  InterruptOptions,
+  NextTrigger,
+  RunClaim,
+  RunFields,
+  RunListQuery,
+  RunStore,
+  StartClaim,
+} from '../store.js';
+import { rowToRun, rowToRunWith } from './rows.js';
+import { writeNextTriggers, writeNextTriggersSync } from './taskStore.js';
 import { type Row, type Sql, type SqlDb, instantParam } from './sql.js';
-import { chunks, pageClause, placeholders, rowsPerStatement } from './sqlUtil.js';
+import {
+  PARAMS_PER_STATEMENT,
+  chunks,
+  pageClause,
+  placeholders,
+  rowsPerStatement,
+} from './sqlUtil.js';
 
 const CLAIM_COLUMNS = [
   'task_id',
@@ -32,9 +48,90 @@ const PG_CASTS = [
   'integer',
 ];
 
-function claimKey(taskId: number, scheduledFor: Date, attempt: number): string {
-  return `${taskId}|${scheduledFor.getTime()}|${attempt}`;
+function claimKeyOf(c: { taskId: number; scheduledFor: Date; attempt: number }): string {
+  return `${c.taskId}|${c.scheduledFor.getTime()}|${c.attempt}`;
 }
+
+/**
+ * Unique claims in one total order (scheduledFor, taskId, attempt) for every claimer:
+ * concurrent claimers then take the unique-index entries in the same order (no PG
+ * deadlock), and new run ids follow that order (chronological), whatever the input order.
+ */
+function sortedClaims<C extends RunClaim>(claims: readonly C[]): C[] {
+  const unique = new Map<string, C>();
+  for (const c of claims) unique.set(claimKeyOf(c), c);
+  return [...unique.values()].sort(
+    (a, b) =>
+      a.scheduledFor.getTime() - b.scheduledFor.getTime() ||
+      a.taskId - b.taskId ||
+      a.attempt - b.attempt,
+  );
+}
+
+/** The won runs in the claims' input order, each inserted key once. */
+function inInputOrder(claims: readonly RunClaim[], won: Run[]): ClaimedStart[] {
+  const inserted = new Map<string, Run>();
+  for (const run of won) inserted.set(claimKeyOf(run), run);
+  const out: ClaimedStart[] = [];
+  for (const c of claims) {
+    const key = claimKeyOf(c);
+    const run = inserted.get(key);
+    if (run) {
+      out.push({ claimed: run, running: null });
+      inserted.delete(key);
+    }
+  }
+  return out;
+}
+
+/** The row a claim inserted (every column is given by the claim or is a default). */
+function claimedRun(id: number, c: RunClaim): Run {
+  return {
+    id,
+    taskId: c.taskId,
+    scheduledFor: c.scheduledFor,
+    trigger: c.trigger,
+    attempt: c.attempt,
+    status: c.status,
+    runAt: c.runAt,
+    startedAt: null,
+    finishedAt: null,
+    durationMs: null,
+    error: c.error ?? null,
+    missedCount: c.missedCount ?? null,
+    node: c.node,
+    results: [],
+  };
+}
+
+// INSERT ... SELECT so a claim for a task deleted meanwhile is dropped instead of failing on
+// the foreign key; ON CONFLICT on the claim key makes the insert a claim.
+const SQLITE_CLAIM_ONE = `INSERT INTO runs (${CLAIM_COLUMNS.join(', ')})
+  SELECT ?, ?, ?, ?, ?, ?, ?, ?, ? WHERE EXISTS (SELECT 1 FROM tasks t WHERE t.id = ?)
+  ON CONFLICT (task_id, scheduled_for, attempt) DO NOTHING
+  RETURNING id`;
+
+const TRANSITION_COLUMNS = ['started_at', 'finished_at', 'duration_ms', 'error', 'results'];
+const transitionSqlCache = new Map<number, string>();
+
+/** The compare-and-set UPDATE for a set of optional columns (bit i = TRANSITION_COLUMNS[i]). */
+function transitionSql(mask: number): string {
+  let sql = transitionSqlCache.get(mask);
+  if (sql === undefined) {
+    const sets = ['status = ?'];
+    TRANSITION_COLUMNS.forEach((col, i) => {
+      if (mask & (1 << i)) sets.push(`${col} = ?`);
+    });
+    // Compare-and-set: only a row still in `from` changes.
+    sql = `UPDATE runs SET ${sets.join(', ')} WHERE id = ? AND status = ? RETURNING *`;
+    transitionSqlCache.set(mask, sql);
+  }
+  return sql;
+}
+
+// Compare-and-set, as transition() does; inside the claim's transaction it always applies.
+const SQLITE_START_ONE = `UPDATE runs SET status = 'running', started_at = ?
+  WHERE id = ? AND status = 'pending'`;
 
 export class TypeormRunStore implements RunStore {
   constructor(private readonly db: SqlDb) {}
@@ -60,18 +157,105 @@ export class TypeormRunStore implements RunStore {
 
   async claim(claims: readonly RunClaim[]): Promise<Run[]> {
     if (claims.length === 0) return [];
+    if (this.db.kind === 'sqlite') {
+      return (await this.claimSqlite(claims, null)).map((c) => c.claimed);
+    }
+    const rows = await this.insertClaims(this.db, sortedClaims(claims));
+    return inInputOrder(claims, rows.map(rowToRun)).map((c) => c.claimed);
+  }
+
+  async claimAndStart(
+    claims: readonly StartClaim[],
+    startedAt: Date,
+    nextTriggers: readonly NextTrigger[] = [],
+  ): Promise<ClaimedStart[]> {
+    if (claims.length === 0 && nextTriggers.length === 0) return [];
+    if (this.db.kind === 'sqlite') return this.claimSqlite(claims, startedAt, nextTriggers);
+    const won = await this.claimAndStartPg(claims, startedAt);
+    // After the claim's commit, in their own transaction: inside it, a node's task-row
+    // locks would be held while it waits on another node's uncommitted claim (deadlock).
+    if (nextTriggers.length > 0)
+      await this.db.transaction((tx) => writeNextTriggers(tx, nextTriggers));
+    return won;
+  }
+
+  private claimAndStartPg(claims: readonly StartClaim[], startedAt: Date): Promise<ClaimedStart[]> {
+    if (claims.length === 0) return Promise.resolve([]);
+    return this.db.transaction(async (tx) => {
+      const won = (await this.insertClaims(tx, sortedClaims(claims))).map(rowToRun);
+      const toStart = new Set(
+        claims.filter((c) => c.start && c.status === 'pending').map((c) => claimKeyOf(c)),
+      );
+      const ids = won.filter((r) => toStart.has(claimKeyOf(r))).map((r) => r.id);
+      const started = new Map<number, Run>();
+      for (const part of chunks(ids, PARAMS_PER_STATEMENT)) {
+        const rows = await tx.query(
+          `UPDATE runs SET status = 'running', started_at = ?
+             WHERE id IN (${placeholders(part.length)}) AND status = 'pending' RETURNING *`,
+          [instantParam('postgres', startedAt), ...part],
+        );
+        for (const r of rows) started.set(Number(r.id), rowToRun(r));
+      }
+      return inInputOrder(claims, won).map((c) => ({
+        claimed: c.claimed,
+        running: started.get(c.claimed.id) ?? null,
+      }));
+    });
+  }
+
+  /**
+   * SQLite: one prepared single-row INSERT per claim (no statement to compile per batch
+   * size) and, for `start` claims won, one prepared UPDATE, all in one synchronous write
+   * transaction. The rows are built from the claims: every column is known, no read back.
+   */
+  private async claimSqlite(
+    claims: readonly StartClaim[],
+    startedAt: Date | null,
+    nextTriggers: readonly NextTrigger[] = [],
+  ): Promise<ClaimedStart[]> {
+    const sorted = sortedClaims(claims);
+    const won = await this.db.atomic((sql) => {
+      writeNextTriggersSync(sql, nextTriggers);
+      const out = new Map<string, ClaimedStart>();
+      for (const c of sorted) {
+        const rows = sql.all(SQLITE_CLAIM_ONE, [
+          c.taskId,
+          c.scheduledFor.getTime(),
+          c.attempt,
+          c.trigger,
+          c.status,
+          c.runAt.getTime(),
+          c.node,
+          c.error ?? null,
+          c.missedCount ?? null,
+          c.taskId,
+        ]);
+        if (rows.length === 0) continue; // another claimer holds the key, or the task is gone
+        const claimed = claimedRun(Number(rows[0]!.id), c);
+        let running: Run | null = null;
+        if (startedAt && c.start && c.status === 'pending') {
+          const changed = sql.run(SQLITE_START_ONE, [startedAt.getTime(), claimed.id]);
+          if (changed === 1) running = { ...claimed, status: 'running', startedAt };
+        }
+        out.set(claimKeyOf(c), { claimed, running });
+      }
+      return out;
+    });
+    // Input order; each inserted key once.
+    const out: ClaimedStart[] = [];
+    for (const c of claims) {
+      const key = claimKeyOf(c);
+      const hit = won.get(key);
+      if (hit) {
+        out.push(hit);
+        won.delete(key);
+      }
+    }
+    return out;
+  }
+
+  private async insertClaims(sql: Sql, sorted: RunClaim[]): Promise<Row[]> {
     const k = this.db.kind;
-    // One total order (scheduledFor, taskId, attempt) for every claimer: concurrent
-    // claimers then take the unique-index entries in the same order (no PG deadlock), and
-    // new run ids follow that order (chronological), whatever the input order.
-    const unique = new Map<string, RunClaim>();
-    for (const c of claims) unique.set(claimKey(c.taskId, c.scheduledFor, c.attempt), c);
-    const sorted = [...unique.values()].sort(
-      (a, b) =>
-        a.scheduledFor.getTime() - b.scheduledFor.getTime() ||
-        a.taskId - b.taskId ||
-        a.attempt - b.attempt,
-    );
     const params = sorted.map((c) => [
       c.taskId,
       instantParam(k, c.scheduledFor),
@@ -83,31 +267,17 @@ export class TypeormRunStore implements RunStore {
       c.error ?? null,
       c.missedCount ?? null,
     ]);
-    const insertAll = async (sql: Sql): Promise<Row[]> => {
+    const parts = chunks(params, rowsPerStatement(CLAIM_COLUMNS.length));
+    const insertAll = async (tx: Sql): Promise<Row[]> => {
       const out: Row[] = [];
-      for (const part of chunks(params, rowsPerStatement(CLAIM_COLUMNS.length))) {
-        out.push(...(await sql.query(this.claimSql(part.length), part.flat())));
+      for (const part of parts) {
+        out.push(...(await tx.query(this.claimSql(part.length), part.flat())));
       }
       return out;
     };
-    const parts = Math.ceil(params.length / rowsPerStatement(CLAIM_COLUMNS.length));
-    const rows = parts === 1 ? await insertAll(this.db) : await this.db.transaction(insertAll);
-    const inserted = new Map<string, Run>();
-    for (const r of rows) {
-      const run = rowToRun(r);
-      inserted.set(claimKey(run.taskId, run.scheduledFor, run.attempt), run);
-    }
-    // Input order; each inserted key once.
-    const out: Run[] = [];
-    for (const c of claims) {
-      const key = claimKey(c.taskId, c.scheduledFor, c.attempt);
-      const run = inserted.get(key);
-      if (run) {
-        out.push(run);
-        inserted.delete(key);
-      }
-    }
-    return out;
+    // Several statements: one transaction, so a claim batch is all-or-nothing.
+    if (parts.length === 1 || sql !== this.db) return insertAll(sql);
+    return this.db.transaction(insertAll);
   }
 
   async transition(
@@ -118,23 +288,33 @@ export class TypeormRunStore implements RunStore {
   ): Promise<Run | null> {
     assertTransition(from, to);
     const k = this.db.kind;
-    const sets = ['status = ?'];
     const params: unknown[] = [to];
-    const add = (col: string, v: unknown): void => {
-      sets.push(`${col} = ?`);
-      params.push(v);
-    };
-    if (fields.startedAt !== undefined) add('started_at', instantParam(k, fields.startedAt));
-    if (fields.finishedAt !== undefined) add('finished_at', instantParam(k, fields.finishedAt));
-    if (fields.durationMs !== undefined) add('duration_ms', fields.durationMs);
-    if (fields.error !== undefined) add('error', fields.error);
-    if (fields.results !== undefined) add('results', JSON.stringify(fields.results));
-    // Compare-and-set: only a row still in `from` changes.
-    const rows = await this.db.query(
-      `UPDATE runs SET ${sets.join(', ')} WHERE id = ? AND status = ? RETURNING *`,
-      [...params, id, from],
-    );
-    return rows.length ? rowToRun(rows[0]) : null;
+    let mask = 0;
+    if (fields.startedAt !== undefined) {
+      mask |= 1;
+      params.push(instantParam(k, fields.startedAt));
+    }
+    if (fields.finishedAt !== undefined) {
+      mask |= 2;
+      params.push(instantParam(k, fields.finishedAt));
+    }
+    if (fields.durationMs !== undefined) {
+      mask |= 4;
+      params.push(fields.durationMs);
+    }
+    if (fields.error !== undefined) {
+      mask |= 8;
+      params.push(fields.error);
+    }
+    if (fields.results !== undefined) {
+      mask |= 16;
+      params.push(JSON.stringify(fields.results));
+    }
+    params.push(id, from);
+    const rows = await this.db.query(transitionSql(mask), params);
+    if (rows.length === 0) return null;
+    // The results just written need no JSON round trip back (same content, fresh objects).
+    return rowToRunWith(rows[0]!, fields.results?.map((r) => ({ ...r })) ?? null);
   }
 
   async saveResults(id: number, results: ActionResult[]): Promise<void> {

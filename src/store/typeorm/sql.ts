@@ -3,13 +3,14 @@
 // representation (SQLite: integer ms since the epoch; PostgreSQL: timestamptz(3)) and runs
 // transactions.
 //
-// SQLite invariant: TypeORM's better-sqlite3 driver has ONE connection and ONE query runner
-// with no lock, so two async transactions would interleave their statements. Every SQLite
-// statement and transaction therefore goes through the file's AsyncLock (see asyncLock.ts).
+// SQLite invariant: TypeORM's better-sqlite3 driver has ONE connection and no lock, so two
+// async transactions would interleave their statements. Every SQLite statement and
+// transaction therefore goes through the store's SqliteQueue under the file's AsyncLock
+// (see asyncLock.ts); statements run on the raw connection (see sqliteRaw.ts).
 import type { DataSource, QueryRunner } from 'typeorm';
-import { TaskrError } from '../../errors.js';
 import { AsyncLock } from './asyncLock.js';
 import { SqliteQueue } from './sqliteQueue.js';
+import { SqliteRaw, mapSqliteError } from './sqliteRaw.js';
 
 export type StoreKind = 'sqlite' | 'postgres';
 export type Row = Record<string, unknown>;
@@ -62,13 +63,14 @@ export function isUniqueViolation(err: unknown): boolean {
   return code === '23505' || code === 'SQLITE_CONSTRAINT_UNIQUE';
 }
 
-function mapError(err: unknown): unknown {
-  if (driverCode(err).startsWith('SQLITE_BUSY')) {
-    return new TaskrError('store.sqlite_locked', {
-      detail: 'the SQLite database stayed locked by another process past busy_timeout (5000 ms)',
-    });
-  }
-  return err;
+/** Synchronous statements inside SqlDb.atomic (SQLite only). */
+export interface SyncSql {
+  /** Rows of a reader (SELECT, RETURNING); [] otherwise. */
+  all(text: string, params?: readonly unknown[]): Row[];
+  /** Rows changed by an INSERT / UPDATE / DELETE without RETURNING. */
+  run(text: string, params?: readonly unknown[]): number;
+  /** A SELECT's rows as arrays of values, in the order of its column list. */
+  arrays(text: string, params?: readonly unknown[]): unknown[][];
 }
 
 export async function runOn(
@@ -82,15 +84,16 @@ export async function runOn(
     const res = await qr.query(sqlText, params as unknown[], true);
     return { rows: (res.records ?? []) as Row[], affected: res.affected ?? 0 };
   } catch (err) {
-    throw mapError(err);
+    throw mapSqliteError(err);
   }
 }
 
+const rowsOf = (r: QueryResultRows): Row[] => r.rows;
+
+/** A PostgreSQL transaction's statements (one pooled connection). */
 class TxSql implements Sql {
-  constructor(
-    readonly kind: StoreKind,
-    private readonly qr: QueryRunner,
-  ) {}
+  readonly kind = 'postgres' as const;
+  constructor(private readonly qr: QueryRunner) {}
   async query(text: string, params: readonly unknown[] = []): Promise<Row[]> {
     return (await runOn(this.qr, this.kind, text, params)).rows;
   }
@@ -99,8 +102,30 @@ class TxSql implements Sql {
   }
 }
 
+/** A SQLite transaction's statements: run at once on the connection the queue lent it. */
+class SqliteTxSql implements Sql, SyncSql {
+  readonly kind = 'sqlite' as const;
+  constructor(private readonly raw: SqliteRaw) {}
+  async query(text: string, params: readonly unknown[] = []): Promise<Row[]> {
+    return this.raw.run(text, params).rows;
+  }
+  async exec(text: string, params: readonly unknown[] = []): Promise<QueryResultRows> {
+    return this.raw.run(text, params);
+  }
+  all(text: string, params: readonly unknown[] = []): Row[] {
+    return this.raw.run(text, params).rows;
+  }
+  run(text: string, params: readonly unknown[] = []): number {
+    return this.raw.run(text, params).affected;
+  }
+  arrays(text: string, params: readonly unknown[] = []): unknown[][] {
+    return this.raw.arrays(text, params);
+  }
+}
+
 export class SqlDb implements Sql {
   private readonly queue: SqliteQueue | null;
+  private readonly sqliteTx: SqliteTxSql | null;
 
   constructor(
     readonly kind: StoreKind,
@@ -108,18 +133,18 @@ export class SqlDb implements Sql {
     /** SQLite: the file's process-wide lock. */
     lock: AsyncLock = new AsyncLock(),
   ) {
-    this.queue =
-      kind === 'sqlite'
-        ? new SqliteQueue(
-            () => dataSource.createQueryRunner(),
-            lock,
-            (qr, text, params) => runOn(qr, kind, text, params),
-          )
-        : null;
+    if (kind === 'sqlite') {
+      const raw = new SqliteRaw(dataSource);
+      this.sqliteTx = new SqliteTxSql(raw);
+      this.queue = new SqliteQueue(lock, (text, params) => raw.run(text, params));
+    } else {
+      this.sqliteTx = null;
+      this.queue = null;
+    }
   }
 
-  async query(text: string, params: readonly unknown[] = []): Promise<Row[]> {
-    return (await this.exec(text, params)).rows;
+  query(text: string, params: readonly unknown[] = []): Promise<Row[]> {
+    return this.exec(text, params).then(rowsOf);
   }
 
   exec(text: string, params: readonly unknown[] = []): Promise<QueryResultRows> {
@@ -128,26 +153,53 @@ export class SqlDb implements Sql {
   }
 
   /**
+   * SQLite only: runs the synchronous fn in one write transaction (BEGIN IMMEDIATE), at
+   * once when the connection and the file lock are free, else in queue order. Throws
+   * (rejects) for PostgreSQL: callers check `kind` first.
+   */
+  atomic<T>(fn: (sql: SyncSql) => T, opts: { readOnly?: boolean } = {}): Promise<T> {
+    const { queue, sqliteTx } = this;
+    if (!queue || !sqliteTx) return Promise.reject(new Error('SqlDb.atomic: SQLite only'));
+    // Read-only: a deferred BEGIN, a consistent snapshot that does not block writers.
+    return queue.atomic(() => fn(sqliteTx), opts.readOnly ? 'BEGIN' : 'BEGIN IMMEDIATE');
+  }
+
+  /**
    * Runs fn in one transaction: all of it commits or none of it does. Store code must use
    * the `tx` it is given inside fn, never this SqlDb (on SQLite that would wait on itself).
    */
   transaction<T>(fn: (tx: Sql) => Promise<T>, opts: { readOnly?: boolean } = {}): Promise<T> {
+    const { queue, sqliteTx: tx } = this;
+    if (queue && tx) {
+      return queue.task(async () => {
+        // SQLite: BEGIN IMMEDIATE takes the write lock up front, so a read-then-write
+        // transaction never fails with SQLITE_BUSY on lock upgrade (busy_timeout applies).
+        // A read-only one is deferred: a consistent snapshot that does not block writers.
+        tx.run(opts.readOnly ? 'BEGIN' : 'BEGIN IMMEDIATE');
+        try {
+          const out = await fn(tx);
+          tx.run('COMMIT');
+          return out;
+        } catch (err) {
+          try {
+            tx.run('ROLLBACK');
+          } catch {
+            // The original error matters more; a failed rollback leaves nothing committed.
+          }
+          throw err;
+        }
+      });
+    }
     return this.withRunner(async (qr) => {
-      const tx = new TxSql(this.kind, qr);
-      // SQLite: BEGIN IMMEDIATE takes the write lock up front, so a read-then-write
-      // transaction never fails with SQLITE_BUSY on lock upgrade (busy_timeout applies).
-      // A read-only one is deferred: a consistent snapshot that does not block writers.
-      if (this.kind === 'sqlite') await tx.query(opts.readOnly ? 'BEGIN' : 'BEGIN IMMEDIATE');
-      else await qr.startTransaction(opts.readOnly ? 'REPEATABLE READ' : undefined);
+      const pg = new TxSql(qr);
+      await qr.startTransaction(opts.readOnly ? 'REPEATABLE READ' : undefined);
       try {
-        const out = await fn(tx);
-        if (this.kind === 'sqlite') await tx.query('COMMIT');
-        else await qr.commitTransaction();
+        const out = await fn(pg);
+        await qr.commitTransaction();
         return out;
       } catch (err) {
         try {
-          if (this.kind === 'sqlite') await tx.query('ROLLBACK');
-          else await qr.rollbackTransaction();
+          await qr.rollbackTransaction();
         } catch {
           // The original error matters more; a failed rollback leaves nothing committed.
         }
@@ -156,16 +208,14 @@ export class SqlDb implements Sql {
     });
   }
 
-  private withRunner<T>(fn: (qr: QueryRunner) => Promise<T>): Promise<T> {
-    if (this.queue) return this.queue.task(fn);
-    return (async () => {
-      const qr = this.dataSource.createQueryRunner();
-      try {
-        await qr.connect();
-        return await fn(qr);
-      } finally {
-        await qr.release();
-      }
-    })();
+  /** PostgreSQL: a pooled connection for fn, released afterwards. */
+  private async withRunner<T>(fn: (qr: QueryRunner) => Promise<T>): Promise<T> {
+    const qr = this.dataSource.createQueryRunner();
+    try {
+      await qr.connect();
+      return await fn(qr);
+    } finally {
+      await qr.release();
+    }
   }
 }

@@ -6,15 +6,15 @@
 // runs started at once (10,000 transitions) commit once instead of 10,000 times. Each
 // statement still gets its own result or error (a failing statement does not roll back
 // the others, just as if each had committed alone); promises settle after the COMMIT.
-import type { QueryRunner } from 'typeorm';
+//
+// Statements are synchronous (better-sqlite3), so a group runs without yielding; only
+// tasks (multi-statement transactions written as async code) await between statements.
+// `atomic` runs a synchronous transaction at once when nothing else holds the connection
+// or the file lock (the scheduler's claims: no queueing, no event-loop hop), else in turn.
 import type { AsyncLock } from './asyncLock.js';
 import type { QueryResultRows } from './sql.js';
 
-type RunFn = (
-  qr: QueryRunner,
-  text: string,
-  params: readonly unknown[],
-) => Promise<QueryResultRows>;
+type RunFn = (text: string, params: readonly unknown[]) => QueryResultRows;
 
 interface StatementItem {
   kind: 'statement';
@@ -26,7 +26,7 @@ interface StatementItem {
 
 interface TaskItem {
   kind: 'task';
-  run(qr: QueryRunner): Promise<void>;
+  run(): Promise<void>;
 }
 
 type Item = StatementItem | TaskItem;
@@ -36,7 +36,6 @@ export class SqliteQueue {
   private draining = false;
 
   constructor(
-    private readonly runner: () => QueryRunner,
     private readonly lock: AsyncLock,
     private readonly runStatement: RunFn,
   ) {}
@@ -48,13 +47,46 @@ export class SqliteQueue {
   }
 
   /** Runs fn alone on the connection (e.g. a whole transaction), in queue order. */
-  task<T>(fn: (qr: QueryRunner) => Promise<T>): Promise<T> {
+  task<T>(fn: () => Promise<T>): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       this.push({
         kind: 'task',
-        run: (qr) => fn(qr).then(resolve, reject),
+        run: () => fn().then(resolve, reject),
       });
     });
+  }
+
+  /**
+   * Runs fn (synchronous) inside BEGIN IMMEDIATE (or `begin`) ... COMMIT, rolled back if it throws.
+   * Right now when the queue is empty and no other Store of the file holds its lock
+   * (nothing can interleave with synchronous code), otherwise queued like a task.
+   */
+  atomic<T>(fn: () => T, begin = 'BEGIN IMMEDIATE'): Promise<T> {
+    if (!this.draining && this.items.length === 0 && this.lock.idle) {
+      try {
+        return Promise.resolve(this.transactionSync(fn, begin));
+      } catch (err) {
+        return Promise.reject(err);
+      }
+    }
+    return this.task(async () => this.transactionSync(fn, begin));
+  }
+
+  private transactionSync<T>(fn: () => T, begin: string): T {
+    this.runStatement(begin, []);
+    let out: T;
+    try {
+      out = fn();
+    } catch (err) {
+      try {
+        this.runStatement('ROLLBACK', []);
+      } catch {
+        // The original error matters more; a failed rollback leaves nothing committed.
+      }
+      throw err;
+    }
+    this.runStatement('COMMIT', []);
+    return out;
   }
 
   private push(item: Item): void {
@@ -68,50 +100,65 @@ export class SqliteQueue {
   private async drain(): Promise<void> {
     try {
       while (this.items.length > 0) {
-        const head = this.items[0];
+        const head = this.items[0]!;
         if (head.kind === 'task') {
           this.items.shift();
-          await head.run(this.runner());
+          await head.run();
           continue;
         }
         let n = 1;
-        while (n < this.items.length && this.items[n].kind === 'statement') n++;
-        await this.runGroup(this.items.splice(0, n) as StatementItem[]);
+        while (n < this.items.length && this.items[n]!.kind === 'statement') n++;
+        this.runGroup(this.items.splice(0, n) as StatementItem[]);
       }
     } finally {
       this.draining = false;
     }
   }
 
-  private async runGroup(group: StatementItem[]): Promise<void> {
-    const qr = this.runner();
+  private runGroup(group: StatementItem[]): void {
     if (group.length === 1) {
-      const [s] = group;
-      await this.runStatement(qr, s.text, s.params).then(s.resolve, s.reject);
+      const s = group[0]!;
+      let r: QueryResultRows;
+      try {
+        r = this.runStatement(s.text, s.params);
+      } catch (err) {
+        s.reject(err);
+        return;
+      }
+      s.resolve(r);
       return;
     }
     try {
-      await this.runStatement(qr, 'BEGIN IMMEDIATE', []);
+      this.runStatement('BEGIN IMMEDIATE', []);
     } catch (err) {
       for (const s of group) s.reject(err);
       return;
     }
-    const settled: (() => void)[] = [];
-    for (const s of group) {
+    const results: (QueryResultRows | null)[] = new Array(group.length);
+    const errors: unknown[] = new Array(group.length);
+    for (let i = 0; i < group.length; i++) {
       try {
-        const r = await this.runStatement(qr, s.text, s.params);
-        settled.push(() => s.resolve(r));
+        results[i] = this.runStatement(group[i]!.text, group[i]!.params);
       } catch (err) {
-        settled.push(() => s.reject(err));
+        results[i] = null;
+        errors[i] = err;
       }
     }
     try {
-      await this.runStatement(qr, 'COMMIT', []);
+      this.runStatement('COMMIT', []);
     } catch (err) {
-      await this.runStatement(qr, 'ROLLBACK', []).catch(() => undefined);
+      try {
+        this.runStatement('ROLLBACK', []);
+      } catch {
+        // Nothing was committed either way.
+      }
       for (const s of group) s.reject(err);
       return;
     }
-    for (const settle of settled) settle();
+    for (let i = 0; i < group.length; i++) {
+      const r = results[i];
+      if (r) group[i]!.resolve(r);
+      else group[i]!.reject(errors[i]);
+    }
   }
 }

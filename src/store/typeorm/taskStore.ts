@@ -2,9 +2,30 @@
 // half-written. Reads load tasks and actions with two statements and join in JS.
 import { TaskrError } from '../../errors.js';
 import type { Task, TaskAction } from '../../domain/types.js';
-import type { TaskListQuery, TaskRecordInput, TaskScheduleState, TaskStore } from '../store.js';
-import { rowToAction, rowToTask } from './rows.js';
-import { type Row, type Sql, type SqlDb, instantParam, isUniqueViolation } from './sql.js';
+import type {
+  NextTrigger,
+  TaskListQuery,
+  TaskRecordInput,
+  TaskScheduleState,
+  TaskStore,
+} from '../store.js';
+import {
+  ACTION_ARRAY_COLUMNS,
+  StringPool,
+  TASK_ARRAY_COLUMNS,
+  arrayToAction,
+  arrayToTask,
+  rowToAction,
+  rowToTask,
+} from './rows.js';
+import {
+  type Row,
+  type Sql,
+  type SqlDb,
+  type SyncSql,
+  instantParam,
+  isUniqueViolation,
+} from './sql.js';
 import { chunks, likeContains, pageClause, placeholders, rowsPerStatement } from './sqlUtil.js';
 
 const ALL_PAGE_SIZE = 5000;
@@ -28,6 +49,62 @@ const TASK_COLUMNS = [
 
 function expiredCondition(alias: string): string {
   return `(${alias}.schedule_method IN ('in', 'at') AND ${alias}.next_trigger_at IS NULL AND ${alias}.last_triggered IS NOT NULL)`;
+}
+
+/** setScheduleState's UPDATE: bit 1 = last_triggered, bit 2 = last_triggered_error. */
+const SCHEDULE_STATE_SQL = [0, 1, 2, 3].map((variant) => {
+  const sets = ['next_trigger_at = ?'];
+  if (variant & 1) sets.push('last_triggered = ?');
+  if (variant & 2) sets.push('last_triggered_error_type = ?', 'last_triggered_error_message = ?');
+  return `UPDATE tasks SET ${sets.join(', ')} WHERE id = ?`;
+});
+
+/**
+ * SQLite all(): the same keyset pages as the generic path, read synchronously in one
+ * read transaction as arrays of values (see SqliteRaw.arrays), strings pooled per load.
+ */
+function allSync(sql: SyncSql): Task[] {
+  const pool = new StringPool();
+  const out: Task[] = [];
+  for (let last = 0; ;) {
+    const rows = sql.arrays(
+      `SELECT ${TASK_ARRAY_COLUMNS} FROM tasks WHERE id > ? ORDER BY id LIMIT ${ALL_PAGE_SIZE}`,
+      [last],
+    );
+    if (rows.length === 0) return out;
+    const high = Number(rows[rows.length - 1]![0]);
+    const actionRows = sql.arrays(
+      `SELECT ${ACTION_ARRAY_COLUMNS} FROM task_actions WHERE task_id > ? AND task_id <= ? ORDER BY task_id, action_order`,
+      [last, high],
+    );
+    const byTask = new Map<number, TaskAction[]>();
+    for (const r of actionRows) {
+      const a = arrayToAction(r, pool);
+      const list = byTask.get(a.taskId);
+      if (list) list.push(a);
+      else byTask.set(a.taskId, [a]);
+    }
+    for (const r of rows) out.push(arrayToTask(r, byTask.get(Number(r[0])) ?? [], pool));
+    last = high;
+  }
+}
+
+/** SQLite, inside SqlDb.atomic: one prepared UPDATE per task. */
+export function writeNextTriggersSync(sql: SyncSql, entries: readonly NextTrigger[]): void {
+  for (const e of entries) {
+    sql.run(SCHEDULE_STATE_SQL[0]!, [instantParam('sqlite', e.nextTriggerAt), e.id]);
+  }
+}
+
+/**
+ * Inside a transaction: one UPDATE per task, in ascending id order. Two nodes writing the
+ * same tasks then lock their rows in the same order (PostgreSQL cannot deadlock on them).
+ */
+export async function writeNextTriggers(tx: Sql, entries: readonly NextTrigger[]): Promise<void> {
+  const byId = [...entries].sort((a, b) => a.id - b.id);
+  for (const e of byId) {
+    await tx.exec(SCHEDULE_STATE_SQL[0]!, [instantParam(tx.kind, e.nextTriggerAt), e.id]);
+  }
 }
 
 export class TypeormTaskStore implements TaskStore {
@@ -161,6 +238,7 @@ export class TypeormTaskStore implements TaskStore {
   }
 
   async all(): Promise<Task[]> {
+    if (this.db.kind === 'sqlite') return this.db.atomic(allSync, { readOnly: true });
     // Keyset pages of tasks plus their actions (two statements per page, joined in JS), in
     // one read-only transaction for a consistent snapshot. Paging lets each page's raw rows
     // be collected before the next; holding 100k raw rows at once mostly costs GC time.
@@ -219,20 +297,30 @@ export class TypeormTaskStore implements TaskStore {
 
   async setScheduleState(id: number, state: TaskScheduleState): Promise<void> {
     const k = this.db.kind;
-    const sets = ['next_trigger_at = ?'];
     const params: unknown[] = [instantParam(k, state.nextTriggerAt)];
+    let variant = 0;
     if (state.lastTriggered !== undefined) {
-      sets.push('last_triggered = ?');
+      variant |= 1;
       params.push(instantParam(k, state.lastTriggered));
     }
     if (state.lastTriggeredError !== undefined) {
-      sets.push('last_triggered_error_type = ?', 'last_triggered_error_message = ?');
+      variant |= 2;
       params.push(
         state.lastTriggeredError?.type ?? null,
         state.lastTriggeredError?.message ?? null,
       );
     }
-    await this.db.query(`UPDATE tasks SET ${sets.join(', ')} WHERE id = ?`, [...params, id]);
+    params.push(id);
+    await this.db.exec(SCHEDULE_STATE_SQL[variant]!, params);
+  }
+
+  async setNextTriggers(entries: readonly NextTrigger[]): Promise<void> {
+    if (entries.length === 0) return;
+    if (this.db.kind === 'sqlite') {
+      await this.db.atomic((sql) => writeNextTriggersSync(sql, entries));
+      return;
+    }
+    await this.db.transaction((tx) => writeNextTriggers(tx, entries));
   }
 
   async count(): Promise<number> {

@@ -1,8 +1,9 @@
 // The Store implementation over a TypeORM DataSource (SQLite via better-sqlite3, or pg).
 import type { DataSource } from 'typeorm';
 import type { AsyncLock } from './asyncLock.js';
-import type { LogStore, RunStore, Store, TaskStore } from '../store.js';
+import type { LogStore, NodeStore, RunStore, Store, TaskStore } from '../store.js';
 import { TypeormLogStore } from './logStore.js';
+import { TypeormNodeStore } from './nodeStore.js';
 import { TypeormRunStore } from './runStore.js';
 import { SqlDb, type StoreKind } from './sql.js';
 import { TypeormTaskStore } from './taskStore.js';
@@ -11,6 +12,7 @@ export class TypeormStore implements Store {
   readonly tasks: TaskStore;
   readonly runs: RunStore;
   readonly logs: LogStore;
+  readonly nodes: NodeStore;
   private readonly db: SqlDb;
 
   constructor(
@@ -22,6 +24,7 @@ export class TypeormStore implements Store {
     this.tasks = new TypeormTaskStore(this.db);
     this.runs = new TypeormRunStore(this.db);
     this.logs = new TypeormLogStore(this.db);
+    this.nodes = new TypeormNodeStore(this.db);
   }
 
   async databaseNow(): Promise<number> {
