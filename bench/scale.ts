@@ -133,7 +133,7 @@ export async function scaleBench(opts: ScaleOptions = SCALE_DEFAULTS): Promise<B
       { measure: 'peak RSS (VmHWM)', value: mb(full.hwm), target: '-', pass: null },
     ];
     const notes = [
-      `\`node bin/taskr.js serve\` (the compiled build in dist/, made by `npm run bench`) on a SQLite file of ${sizeMb.toFixed(1)} MB, TASKR_LOG_LEVEL=warn; ready = first 200 from GET /health (polled every 5 ms); memory from \`/proc/<pid>/status\`, 1 MB = 10^6 bytes.`,
+      `\`node bin/taskr.js serve\` (the compiled build in dist/, made by npm run bench) on a SQLite file of ${sizeMb.toFixed(1)} MB, TASKR_LOG_LEVEL=warn; ready = first 200 from GET /health (polled every 5 ms); memory from \`/proc/<pid>/status\`, 1 MB = 10^6 bytes.`,
       `tasks: every/cron/at/in in equal parts, one Log action each, 2% disabled, next triggers hours ahead (nothing fires); seeded in ${(seedMs / 1000).toFixed(1)} s through store.tasks.create (no bulk insert in the store).`,
     ];
     return { id: 'scale', title: `Scale (${count} tasks in the store)`, rows, notes };
