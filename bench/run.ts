@@ -2,6 +2,7 @@
 // burst, scale), prints a table for each and, with --docs, writes the figures and the
 // machine description into docs/benchmarks.md. Exits 1 when a target is missed.
 import { burstBench } from './burst.js';
+import { clusterBench } from './cluster.js';
 import { cleanupAll, installCleanupHandlers, withTimeout } from './cleanup.js';
 import { updateDocs } from './docs.js';
 import { latenessBench } from './lateness.js';
@@ -16,6 +17,7 @@ const BENCHES: Record<string, () => Promise<BenchResult>> = {
   lateness: () => latenessBench(),
   burst: () => burstBench(),
   scale: () => scaleBench(),
+  cluster: () => clusterBench(),
 };
 
 function parseArgs(argv: string[]): { names: string[]; docs: boolean } {
