@@ -1,5 +1,5 @@
 // `npm run bench [-- <bench>...] [--docs]`: runs the benchmarks (all by default: lateness,
-// burst, scale), prints a table for each and, with --docs, writes the figures and the
+// burst, scale, cluster), prints a table for each and, with --docs, writes the figures and the
 // machine description into docs/benchmarks.md. Exits 1 when a target is missed.
 import { burstBench } from './burst.js';
 import { clusterBench } from './cluster.js';
