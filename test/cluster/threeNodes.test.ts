@@ -119,7 +119,9 @@ describePg('cluster: three daemons on one PostgreSQL', function () {
   });
 
   it("after a SIGKILL: no duplicate, the dead node's runs are interrupted within the lease, survivors run the rest", async () => {
-    const leaseMs = 3_000;
+    // Short enough to keep the test brief, long enough that a survivor starved of CPU on a
+    // busy 2-core CI machine is not itself declared dead (a 3 s lease was, under load).
+    const leaseMs = 6_000;
     const heartbeatMs = 1_000;
     const s = await setup(
       { TASKR_CLUSTER_LEASE_MS: String(leaseMs), TASKR_CLUSTER_HEARTBEAT_MS: String(heartbeatMs) },
