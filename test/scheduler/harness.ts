@@ -5,7 +5,7 @@ import { ManualClock } from '../../src/clock/manualClock.js';
 import { loadConfig, type Config, type ConfigInput } from '../../src/config/config.js';
 import type { ActionInput, Run, Task, TaskPolicies } from '../../src/domain/types.js';
 import { parseSchedule } from '../../src/schedule/schedule.js';
-import { Scheduler } from '../../src/scheduler/loop.js';
+import { Scheduler, type SchedulerLogger } from '../../src/scheduler/loop.js';
 import { openStore } from '../../src/store/openStore.js';
 import type { Store } from '../../src/store/store.js';
 import { cleanupDatabases, tempSqliteUrl } from '../helpers/databases.js';
@@ -46,13 +46,19 @@ const open: { stores: Store[]; schedulers: Scheduler[] } = { stores: [], schedul
 /** A scheduler on a store (a new SQLite file unless `url` is given), not yet started. */
 export async function harness(
   start: string,
-  opts: { url?: string; config?: ConfigInput } = {},
+  opts: { url?: string; config?: ConfigInput; logger?: SchedulerLogger } = {},
 ): Promise<Harness> {
   const url = opts.url ?? tempSqliteUrl();
   const store = await openStore(url);
   const clock = new ManualClock(start);
   const config = testConfig(opts.config);
-  const scheduler = new Scheduler({ store, registry: await actionRegistry(), clock, config });
+  const scheduler = new Scheduler({
+    store,
+    registry: await actionRegistry(),
+    clock,
+    config,
+    logger: opts.logger,
+  });
   open.stores.push(store);
   open.schedulers.push(scheduler);
   return { url, store, clock, config, scheduler };
@@ -129,6 +135,14 @@ export async function runsOf(store: Store, taskId: number): Promise<Run[]> {
     (a, b) =>
       a.scheduledFor.getTime() - b.scheduledFor.getTime() || a.attempt - b.attempt || a.id - b.id,
   );
+}
+
+/** A scheduler logger that collects warnings and errors (the loop logs a failed claim and goes on). */
+export function collectingLogger(): SchedulerLogger & { problems: string[] } {
+  const problems: string[] = [];
+  const keep = (level: string) => (obj: object | string, msg?: string) =>
+    problems.push(`${level} ${msg ?? ''} ${JSON.stringify(obj)}`);
+  return { problems, info: () => undefined, warn: keep('warn'), error: keep('error') };
 }
 
 /** Polls in real time (child processes run in real time, whatever the ManualClock says). */
