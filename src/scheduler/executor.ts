@@ -105,7 +105,8 @@ export class Execution implements RunAbort {
     const timeoutMs = task.policies.timeoutMs ?? deps.config.defaults.timeoutMs;
     const timer = deps.clock.setTimer(() => this.abort('timeout'), timeoutMs);
     const actions = inOrder(task.actions);
-    const results: ActionResult[] = actions.map(notRunResult);
+    // One action (the common case): its result is the only one, no not_run stand-in first.
+    const results: ActionResult[] = actions.length > 1 ? actions.map(notRunResult) : [];
     try {
       for (let i = 0; i < actions.length && !this.aborted; i++) {
         results[i] = await runAction(deps, task, actions[i]!, running, this);
@@ -116,6 +117,7 @@ export class Execution implements RunAbort {
     } finally {
       deps.clock.clearTimer(timer);
     }
+    if (results.length < actions.length) results.push(notRunResult(actions[0]!)); // aborted first
     return this.finish(running, results, timeoutMs);
   }
 
@@ -137,12 +139,12 @@ export class Execution implements RunAbort {
       0,
       finishedAt.getTime() - (running.startedAt?.getTime() ?? finishedAt.getTime()),
     );
-    const done = await deps.store.runs.transition(running.id, 'running', status, {
-      finishedAt,
-      durationMs,
-      error,
-      results,
-    });
+    const fields = { finishedAt, durationMs, error, results };
+    // A store that can builds the finished run from the one held here (no row read back).
+    const runs = deps.store.runs;
+    const done = runs.transitionHeld
+      ? await runs.transitionHeld(running, status, fields)
+      : await runs.transition(running.id, 'running', status, fields);
     if (done) this.changed(done);
     if (status !== 'succeeded') {
       deps.runLog.write('ERROR', `run ${running.id} ${status}: ${error}`, {
@@ -205,6 +207,9 @@ interface Outcome {
   triggerError: TriggerError | null;
 }
 
+/** Shared: most runs succeed, and nobody changes an outcome. */
+const SUCCEEDED: Outcome = Object.freeze({ status: 'succeeded', error: null, triggerError: null });
+
 /** The run's final status from the abort reason (if any) and the first unsuccessful action. */
 export function outcomeOf(
   signal: { readonly aborted: boolean; readonly reason?: unknown },
@@ -229,7 +234,7 @@ export function outcomeOf(
     return { status: 'cancelled', error, triggerError: { type: 'Cancelled', message: error } };
   }
   const bad = results.find((r) => r.status !== 'succeeded' && r.status !== 'not_run');
-  if (!bad) return { status: 'succeeded', error: null, triggerError: null };
+  if (!bad) return SUCCEEDED;
   const error = `action ${bad.order} (${bad.actionClassName}): ${bad.error ?? 'failed'}`;
   const type =
     bad.exitCode !== null ? 'ExitCode' : bad.httpStatus !== null ? 'HttpStatus' : 'Error';

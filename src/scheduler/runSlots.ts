@@ -20,7 +20,11 @@ export interface RunSlotsDeps {
 }
 
 interface TaskActivity {
-  executing: Set<Execution>;
+  /**
+   * Executions of the task (a count, not a Set per run: the executions themselves are
+   * found in RunSlots.executions, only on the rare cancel or replace).
+   */
+  executing: number;
   /** Claimed runs in the ready line. */
   ready: number;
   /** Overlap decisions whose claim is still in flight: start/replace, and queue. */
@@ -51,7 +55,7 @@ export class RunSlots {
     const a = this.byTask.get(taskId);
     if (!a) return { running: 0, queued: 0 };
     return {
-      running: a.executing.size + a.ready + a.claiming,
+      running: a.executing + a.ready + a.claiming,
       queued: (this.behind.has(taskId) ? 1 : 0) + a.queueClaiming,
     };
   }
@@ -108,7 +112,7 @@ export class RunSlots {
     const older = this.behind.get(run.taskId);
     if (older) void this.cancelPending(older, 'cancelled: replaced by a newer run');
     this.dropReady(run.taskId, 'cancelled: replaced by a newer run');
-    for (const e of this.activity(run.taskId).executing) e.abort('replace');
+    for (const e of this.executingOf(run.taskId)) e.abort('replace');
     this.queueBehind(run);
   }
 
@@ -142,7 +146,7 @@ export class RunSlots {
       this.waiting.remove(id);
       pending.push(this.cancelPending(run, error));
     }
-    const execs = [...(this.byTask.get(taskId)?.executing ?? [])];
+    const execs = this.executingOf(taskId);
     for (const e of execs) e.abort(reason);
     const ended = await Promise.all([...pending, ...execs.map((e) => e.done)]);
     return ended.filter((r): r is Run => r !== null && r.status === 'cancelled');
@@ -190,13 +194,14 @@ export class RunSlots {
     // A run claimed straight into `running` emits that event here, from its execution.
     const exec = new Execution(this.deps.executor, task, run);
     this.executions.add(exec);
-    this.activity(run.taskId).executing.add(exec);
+    this.activity(run.taskId).executing++;
     void exec.done.then(() => this.finished(exec));
   }
 
   private finished(exec: Execution): void {
     this.executions.delete(exec);
-    this.byTask.get(exec.task.id)?.executing.delete(exec);
+    const a = this.byTask.get(exec.task.id);
+    if (a) a.executing--;
     this.startBehind(exec.task.id);
     this.fill();
     this.tidy(exec.task.id);
@@ -205,7 +210,7 @@ export class RunSlots {
   private startBehind(taskId: number): void {
     const run = this.behind.get(taskId);
     const a = this.byTask.get(taskId);
-    if (!run || (a && (a.executing.size > 0 || a.ready > 0))) return;
+    if (!run || (a && (a.executing > 0 || a.ready > 0))) return;
     this.behind.delete(taskId);
     this.dispatch(run);
   }
@@ -241,10 +246,18 @@ export class RunSlots {
     }
   }
 
+  /** The task's executions (a scan: at most maxConcurrentRuns, on cancel/replace only). */
+  private executingOf(taskId: number): Execution[] {
+    const out: Execution[] = [];
+    if (!this.byTask.get(taskId)?.executing) return out;
+    for (const e of this.executions) if (e.task.id === taskId) out.push(e);
+    return out;
+  }
+
   private activity(taskId: number): TaskActivity {
     let a = this.byTask.get(taskId);
     if (!a) {
-      a = { executing: new Set(), ready: 0, claiming: 0, queueClaiming: 0 };
+      a = { executing: 0, ready: 0, claiming: 0, queueClaiming: 0 };
       this.byTask.set(taskId, a);
     }
     return a;
@@ -253,7 +266,7 @@ export class RunSlots {
   /** Drops the task's record once it holds nothing (100k tasks, few active). */
   private tidy(taskId: number): void {
     const a = this.byTask.get(taskId);
-    if (a && a.executing.size === 0 && a.ready === 0 && a.claiming === 0 && a.queueClaiming === 0) {
+    if (a && a.executing === 0 && a.ready === 0 && a.claiming === 0 && a.queueClaiming === 0) {
       this.byTask.delete(taskId);
     }
   }

@@ -152,6 +152,12 @@ export interface RunStore {
    * Returns the updated run, or null if the row was no longer in `from`.
    */
   transition(id: number, from: RunStatus, to: RunStatus, fields?: RunFields): Promise<Run | null>;
+  /**
+   * Optional fast path of transition(run.id, run.status, to, fields) for a run the caller
+   * holds as stored (the scheduler's executing run): the same compare-and-set, but the
+   * result is `run` with `to` and the fields applied instead of a row read back.
+   */
+  transitionHeld?(run: Run, to: RunStatus, fields?: RunFields): Promise<Run | null>;
   /** Saves the per-action results so far (called as each action finishes). */
   saveResults(id: number, results: ActionResult[]): Promise<void>;
   get(id: number): Promise<Run | null>;

@@ -122,11 +122,45 @@ function transitionSql(mask: number): string {
     TRANSITION_COLUMNS.forEach((col, i) => {
       if (mask & (1 << i)) sets.push(`${col} = ?`);
     });
-    // Compare-and-set: only a row still in `from` changes.
-    sql = `UPDATE runs SET ${sets.join(', ')} WHERE id = ? AND status = ? RETURNING *`;
+    // Compare-and-set: only a row still in `from` changes. Bit 5: no read back.
+    const returning = mask & 32 ? '' : ' RETURNING *';
+    sql = `UPDATE runs SET ${sets.join(', ')} WHERE id = ? AND status = ?${returning}`;
     transitionSqlCache.set(mask, sql);
   }
   return sql;
+}
+
+/** Pushes the given fields' values onto params (after `status`); returns their mask. */
+function pushTransitionFields(k: SqlDb['kind'], fields: RunFields, params: unknown[]): number {
+  let mask = 0;
+  if (fields.startedAt !== undefined) {
+    mask |= 1;
+    params.push(instantParam(k, fields.startedAt));
+  }
+  if (fields.finishedAt !== undefined) {
+    mask |= 2;
+    params.push(instantParam(k, fields.finishedAt));
+  }
+  if (fields.durationMs !== undefined) {
+    mask |= 4;
+    params.push(fields.durationMs);
+  }
+  if (fields.error !== undefined) {
+    mask |= 8;
+    params.push(fields.error);
+  }
+  if (fields.results !== undefined) {
+    mask |= 16;
+    params.push(JSON.stringify(fields.results));
+  }
+  return mask;
+}
+
+/** Fresh copies of the results just written (as a read back would give: not shared). */
+function copyResults(results: ActionResult[]): ActionResult[] {
+  const out = new Array<ActionResult>(results.length);
+  for (let i = 0; i < results.length; i++) out[i] = { ...results[i]! };
+  return out;
 }
 
 // Compare-and-set, as transition() does; inside the claim's transaction it always applies.
@@ -287,34 +321,45 @@ export class TypeormRunStore implements RunStore {
     fields: RunFields = {},
   ): Promise<Run | null> {
     assertTransition(from, to);
-    const k = this.db.kind;
     const params: unknown[] = [to];
-    let mask = 0;
-    if (fields.startedAt !== undefined) {
-      mask |= 1;
-      params.push(instantParam(k, fields.startedAt));
-    }
-    if (fields.finishedAt !== undefined) {
-      mask |= 2;
-      params.push(instantParam(k, fields.finishedAt));
-    }
-    if (fields.durationMs !== undefined) {
-      mask |= 4;
-      params.push(fields.durationMs);
-    }
-    if (fields.error !== undefined) {
-      mask |= 8;
-      params.push(fields.error);
-    }
-    if (fields.results !== undefined) {
-      mask |= 16;
-      params.push(JSON.stringify(fields.results));
-    }
+    const mask = pushTransitionFields(this.db.kind, fields, params);
     params.push(id, from);
     const rows = await this.db.query(transitionSql(mask), params);
     if (rows.length === 0) return null;
     // The results just written need no JSON round trip back (same content, fresh objects).
-    return rowToRunWith(rows[0]!, fields.results?.map((r) => ({ ...r })) ?? null);
+    return rowToRunWith(rows[0]!, fields.results ? copyResults(fields.results) : null);
+  }
+
+  /**
+   * transition() for a run held as stored: the same compare-and-set UPDATE without
+   * RETURNING *, and the run built from `run` and the fields. Every column a transition
+   * does not set is fixed at the claim, so the row read back would hold exactly this.
+   */
+  async transitionHeld(run: Run, to: RunStatus, fields: RunFields = {}): Promise<Run | null> {
+    const from = run.status;
+    assertTransition(from, to);
+    const params: unknown[] = [to];
+    const mask = pushTransitionFields(this.db.kind, fields, params);
+    params.push(run.id, from);
+    const res = await this.db.exec(transitionSql(mask | 32), params);
+    if (res.affected === 0) return null;
+    return {
+      id: run.id,
+      taskId: run.taskId,
+      scheduledFor: run.scheduledFor,
+      trigger: run.trigger,
+      attempt: run.attempt,
+      status: to,
+      runAt: run.runAt,
+      startedAt: fields.startedAt !== undefined ? fields.startedAt : run.startedAt,
+      finishedAt: fields.finishedAt !== undefined ? fields.finishedAt : run.finishedAt,
+      durationMs: fields.durationMs !== undefined ? fields.durationMs : run.durationMs,
+      error: fields.error !== undefined ? fields.error : run.error,
+      missedCount: run.missedCount,
+      node: run.node,
+      // The caller's own results (it is done with them): no copy.
+      results: fields.results !== undefined ? fields.results : run.results,
+    };
   }
 
   async saveResults(id: number, results: ActionResult[]): Promise<void> {
