@@ -128,13 +128,22 @@ export class Membership {
     this.liveNodes = Object.freeze(live.sort());
   }
 
+  /**
+   * Survivors look every heartbeat, so a node is declared dead once it has been silent for
+   * the lease minus one heartbeat: its runs are then interrupted within the lease of its
+   * last heartbeat, as promised, not up to a heartbeat later. (heartbeatMs <= leaseMs / 2,
+   * so a node must still miss several heartbeats in a row to be declared dead.)
+   */
   private async reap(): Promise<void> {
     const { store, config, logger } = this.deps;
-    const lease = config.cluster.leaseMs;
-    for (const name of await store.nodes.expired(lease)) {
+    const silence = config.cluster.leaseMs - config.cluster.heartbeatMs;
+    for (const name of await store.nodes.expired(silence)) {
       if (name === this.name) continue;
-      if (!(await store.nodes.markDead(name, lease))) continue; // another survivor won
-      logger.warn({ node: name }, `cluster: node ${name} missed its lease (${lease} ms): dead`);
+      if (!(await store.nodes.markDead(name, silence))) continue; // another survivor won
+      logger.warn(
+        { node: name },
+        `cluster: node ${name} silent for ${silence} ms (lease ${config.cluster.leaseMs} ms): dead`,
+      );
       try {
         await this.deps.onDeadNode(name);
       } catch (err) {

@@ -150,8 +150,8 @@ describePg('cluster: three daemons on one PostgreSQL', function () {
     );
     for (const r of victimRuns) {
       const after = (await s.store.runs.get(r.id))!;
-      // Death is noticed at a survivor's heartbeat once the lease has run out.
-      expect(after.finishedAt!.getTime() - killedAt).to.be.at.most(leaseMs + heartbeatMs + 1_000);
+      // Within the lease of the death (1 s of slack for this test's own polling).
+      expect(after.finishedAt!.getTime() - killedAt).to.be.at.most(leaseMs + 1_000);
       expect(after.error).to.match(new RegExp(`node ${victim} stopped heartbeating`));
     }
     const dead = (await s.store.nodes.list(leaseMs)).find((n) => n.name === victim)!;
