@@ -10,7 +10,7 @@ import type { Config } from '../config/config.js';
 import type { Run, Task } from '../domain/types.js';
 import { TaskrError } from '../errors.js';
 import { RunLog } from '../runlog/runLog.js';
-import type { ClaimedStart, Store } from '../store/store.js';
+import type { ClaimedStart, RunClaim, Store } from '../store/store.js';
 import type { ActionResolver } from './actionRunner.js';
 import { buildClaims, sameClaim, type ClaimIntent } from './claims.js';
 import type { DueEntry } from './dueQueue.js';
@@ -47,6 +47,9 @@ export interface SchedulerDeps {
 const INTERRUPTED = 'interrupted: the daemon stopped while it ran';
 /** Tasks planned and claimed per store call when many fall due at once (see fireDue). */
 const CLAIM_CHUNK = 256;
+/** Backoff of a failed claim: 250 ms, doubling, at most 5 s (see retried()). */
+const CLAIM_RETRY_FIRST_MS = 250;
+const CLAIM_RETRY_MAX_MS = 5_000;
 
 export class Scheduler implements SchedulerApi {
   readonly events: SchedulerEvents = new EventEmitter();
@@ -342,10 +345,14 @@ export class Scheduler implements SchedulerApi {
       const claims = intents.map((i) => i.claim);
       if (fast) {
         const next = planned.map((t) => ({ id: t.id, nextTriggerAt: t.nextTriggerAt }));
-        won = await runs.claimAndStart!(claims, new Date(this.deps.clock.now()), next);
+        won = await this.retried(claims, () =>
+          runs.claimAndStart!(claims, new Date(this.deps.clock.now()), next),
+        );
         nextTriggersSaved = true;
       } else if (claims.length > 0) {
-        won = (await runs.claim(claims)).map((claimed) => ({ claimed, running: null }));
+        won = await this.retried(claims, async () =>
+          (await runs.claim(claims)).map((claimed) => ({ claimed, running: null })),
+        );
       }
     } catch (err) {
       this.fail(err, `claiming ${intents.length} runs`);
@@ -395,6 +402,33 @@ export class Scheduler implements SchedulerApi {
       await this.deps.store.tasks.setScheduleState(task.id, { nextTriggerAt: task.nextTriggerAt });
     } catch (err) {
       this.fail(err, `saving the next trigger of task ${task.id}`);
+    }
+  }
+
+  /**
+   * A claim is idempotent (its key is the occurrence) and all-or-nothing, so one that fails
+   * (database down, deadlock victim, lost connection) is tried again with backoff rather
+   * than losing its occurrences. It is given up, and logged, only once the oldest
+   * occurrence would count as missed anyway, or when the scheduler stops.
+   */
+  private async retried<T>(claims: RunClaim[], attempt: () => Promise<T>): Promise<T> {
+    let oldest = Infinity;
+    for (const c of claims) oldest = Math.min(oldest, c.scheduledFor.getTime());
+    for (let delay = CLAIM_RETRY_FIRST_MS; ; delay = Math.min(delay * 2, CLAIM_RETRY_MAX_MS)) {
+      try {
+        return await attempt();
+      } catch (err) {
+        const age = this.deps.clock.now() - oldest;
+        if (this.stopped || !(age + delay <= this.deps.config.scheduler.misfireThresholdMs)) {
+          throw err;
+        }
+        const message = err instanceof Error ? err.message : String(err);
+        this.deps.logger?.warn(
+          { err: message, claims: claims.length, retryInMs: delay },
+          'scheduler: claiming runs failed; retrying',
+        );
+        await new Promise<void>((resolve) => this.deps.clock.setTimer(resolve, delay));
+      }
     }
   }
 
