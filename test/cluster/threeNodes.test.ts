@@ -1,8 +1,7 @@
 // Three `taskr serve` processes on one PostgreSQL schema, 200 tasks firing every second:
 // every occurrence runs exactly once, spread over the nodes; with one node SIGKILLed
 // midway, its runs become interrupted within the lease and the survivors take its share.
-// The issue asks for 30 s of firing; 15 s keeps the suite short and still covers several
-// heartbeats, a whole lease after the kill, and 3000 occurrences per test.
+// 30 s of firing as the issue asks: 6000 occurrences per test, the kill at the halfway mark.
 import { expect } from 'chai';
 import type { Run } from '../../src/domain/types.js';
 import { openStore } from '../../src/store/openStore.js';
@@ -21,7 +20,7 @@ import {
 } from './harness.js';
 
 const TASKS = 200;
-const WINDOW_MS = 15_000;
+const WINDOW_MS = 30_000;
 /** The first occurrence, after start-up began (a busy machine may start slower). */
 const LEAD_MS = 3_000;
 /** After the window: the backup delay (2.3 s) plus a run. */
@@ -127,7 +126,7 @@ describePg('cluster: three daemons on one PostgreSQL', function () {
       { TASKR_CLUSTER_LEASE_MS: String(leaseMs), TASKR_CLUSTER_HEARTBEAT_MS: String(heartbeatMs) },
       6,
     );
-    await sleep(s.t0 + 5_000 - Date.now());
+    await sleep(s.t0 + WINDOW_MS / 2 - Date.now());
     // The victim: the node running the most long runs (each node owns some of the six).
     const running = (await s.store.runs.active()).filter(
       (r) => r.status === 'running' && s.longTaskIds.includes(r.taskId),
