@@ -22,9 +22,11 @@ import { sleep } from './instants.js';
 import { freePort, httpStatus } from './serveProcess.js';
 import { summarize } from './stats.js';
 import { formatTable, ms, type BenchResult, type Row } from './table.js';
+import { join } from 'node:path';
+import { PACKAGE_ROOT } from '../src/paths.js';
 
-const BIN = fileURLToPath(new URL('../bin/taskr.js', import.meta.url));
-const REPO = fileURLToPath(new URL('..', import.meta.url));
+const BIN = join(PACKAGE_ROOT, 'bin', 'taskr.js');
+const REPO = PACKAGE_ROOT;
 const LATENESS_TASKS = 200;
 const LOAD_STEPS = [250, 500, 750, 1_000, 1_250, 1_500, 2_000, 3_000];
 const WINDOW_MS = 10_000;

@@ -2,11 +2,12 @@
 // bench, each between `<!-- bench:ID -->` and `<!-- /bench:ID -->` markers, so running a
 // single bench updates only its own table and the prose around the markers is kept.
 import { readFileSync, writeFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import type { Machine } from './machine.js';
 import { markdownTable, type BenchResult } from './table.js';
+import { join } from 'node:path';
+import { PACKAGE_ROOT } from '../src/paths.js';
 
-export const DOCS_FILE = fileURLToPath(new URL('../docs/benchmarks.md', import.meta.url));
+export const DOCS_FILE = join(PACKAGE_ROOT, 'docs', 'benchmarks.md');
 
 function machineBlock(m: Machine, date: string): string {
   return [

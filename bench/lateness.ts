@@ -14,6 +14,8 @@ import {
   fireAndMeasure,
   openTaskrBench,
 } from './taskrHarness.js';
+import { join } from 'node:path';
+import { PACKAGE_ROOT } from '../src/paths.js';
 
 export interface LatenessOptions {
   tasks: number;
@@ -121,6 +123,6 @@ function taskrRows(taskr: Summary, base: Summary, n: number, errors: number): Ro
 }
 
 function baselineVersion(): string {
-  const pkg = readFileSync(new URL('../node_modules/croner/package.json', import.meta.url), 'utf8');
+  const pkg = readFileSync(join(PACKAGE_ROOT, 'node_modules', 'croner', 'package.json'), 'utf8');
   return `v${(JSON.parse(pkg) as { version: string }).version}`;
 }

@@ -5,12 +5,13 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { createServer } from 'node:net';
-import { fileURLToPath } from 'node:url';
 import { trackChild } from './cleanup.js';
 import { sleep } from './instants.js';
+import { join } from 'node:path';
+import { PACKAGE_ROOT } from '../src/paths.js';
 
-const BIN = fileURLToPath(new URL('../bin/taskr.js', import.meta.url));
-const REPO = fileURLToPath(new URL('..', import.meta.url));
+const BIN = join(PACKAGE_ROOT, 'bin', 'taskr.js');
+const REPO = PACKAGE_ROOT;
 
 export interface ServeOptions {
   databaseUrl: string;
