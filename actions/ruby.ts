@@ -3,7 +3,7 @@
 import { defineActionType, type ParamSpec } from '../src/actions/contract.js';
 import { resolveParamsEnv } from '../src/actions/envRefs.js';
 import { finish, validateParams } from '../src/actions/params.js';
-import { runScript, scriptChecks } from '../src/actions/runScript.js';
+import { runScript, scriptChecks, scriptPlaceParams } from '../src/actions/runScript.js';
 
 export interface RubyParams {
   code: string;
@@ -20,18 +20,7 @@ const params: readonly ParamSpec[] = [
       'Ruby code, run with the `ruby` interpreter from a private temporary file. ' +
       'An exception or non-zero exit fails the action.',
   },
-  {
-    name: 'cwd',
-    type: 'string',
-    required: false,
-    description: "Working directory (absolute path). Default: the daemon's working directory.",
-  },
-  {
-    name: 'env',
-    type: 'object',
-    required: false,
-    description: 'Extra environment variables as a JSON object, e.g. {"RAILS_ENV": "production"}.',
-  },
+  ...scriptPlaceParams('{"RAILS_ENV": "production"}'),
 ];
 
 export default defineActionType<RubyParams>({

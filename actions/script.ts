@@ -2,7 +2,7 @@
 import { defineActionType, type ParamSpec } from '../src/actions/contract.js';
 import { resolveParamsEnv } from '../src/actions/envRefs.js';
 import { finish, validateParams } from '../src/actions/params.js';
-import { runScript, scriptChecks } from '../src/actions/runScript.js';
+import { runScript, scriptChecks, scriptPlaceParams } from '../src/actions/runScript.js';
 
 export interface ScriptParams {
   code: string;
@@ -29,18 +29,7 @@ const params: readonly ParamSpec[] = [
       'Program that runs the script file: node (default), bash, sh, python3, ruby, perl, ' +
       'or an absolute path to an interpreter.',
   },
-  {
-    name: 'cwd',
-    type: 'string',
-    required: false,
-    description: "Working directory (absolute path). Default: the daemon's working directory.",
-  },
-  {
-    name: 'env',
-    type: 'object',
-    required: false,
-    description: 'Extra environment variables as a JSON object, e.g. {"LANG": "C"}.',
-  },
+  ...scriptPlaceParams('{"LANG": "C"}'),
 ];
 
 export default defineActionType<ScriptParams>({

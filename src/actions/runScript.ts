@@ -4,7 +4,7 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
-import type { ActionContext, ActionOutcome } from './contract.js';
+import type { ActionContext, ActionOutcome, ParamSpec } from './contract.js';
 import { hasEnvRefs } from './envRefs.js';
 import type { ParamError } from './params.js';
 import { runProcess } from './runProcess.js';
@@ -58,4 +58,22 @@ export function scriptChecks(p: Record<string, unknown>): ParamError[] {
     errors.push({ param: 'cwd', message: `must be an absolute path, got '${p.cwd}'` });
   }
   return errors;
+}
+
+/** The `cwd` and `env` parameters every script-running type declares (Script, Ruby). */
+export function scriptPlaceParams(envExample: string): ParamSpec[] {
+  return [
+    {
+      name: 'cwd',
+      type: 'string',
+      required: false,
+      description: "Working directory (absolute path). Default: the daemon's working directory.",
+    },
+    {
+      name: 'env',
+      type: 'object',
+      required: false,
+      description: `Extra environment variables as a JSON object, e.g. ${envExample}.`,
+    },
+  ];
 }

@@ -13,6 +13,7 @@ import { RunLog } from '../runlog/runLog.js';
 import type { ClaimedStart, RunClaim, Store } from '../store/store.js';
 import type { ActionResolver } from './actionRunner.js';
 import { buildClaims, sameClaim, type ClaimIntent } from './claims.js';
+import { withClaimRetry } from './claimRetry.js';
 import type { DueEntry } from './dueQueue.js';
 import { RunSlots } from './runSlots.js';
 import { TaskTable } from './taskTable.js';
@@ -47,9 +48,6 @@ export interface SchedulerDeps {
 const INTERRUPTED = 'interrupted: the daemon stopped while it ran';
 /** Tasks planned and claimed per store call when many fall due at once (see fireDue). */
 const CLAIM_CHUNK = 256;
-/** Backoff of a failed claim: 250 ms, doubling, at most 5 s (see retried()). */
-const CLAIM_RETRY_FIRST_MS = 250;
-const CLAIM_RETRY_MAX_MS = 5_000;
 
 export class Scheduler implements SchedulerApi {
   readonly events: SchedulerEvents = new EventEmitter();
@@ -405,31 +403,14 @@ export class Scheduler implements SchedulerApi {
     }
   }
 
-  /**
-   * A claim is idempotent (its key is the occurrence) and all-or-nothing, so one that fails
-   * (database down, deadlock victim, lost connection) is tried again with backoff rather
-   * than losing its occurrences. It is given up, and logged, only once the oldest
-   * occurrence would count as missed anyway, or when the scheduler stops.
-   */
-  private async retried<T>(claims: RunClaim[], attempt: () => Promise<T>): Promise<T> {
-    let oldest = Infinity;
-    for (const c of claims) oldest = Math.min(oldest, c.scheduledFor.getTime());
-    for (let delay = CLAIM_RETRY_FIRST_MS; ; delay = Math.min(delay * 2, CLAIM_RETRY_MAX_MS)) {
-      try {
-        return await attempt();
-      } catch (err) {
-        const age = this.deps.clock.now() - oldest;
-        if (this.stopped || !(age + delay <= this.deps.config.scheduler.misfireThresholdMs)) {
-          throw err;
-        }
-        const message = err instanceof Error ? err.message : String(err);
-        this.deps.logger?.warn(
-          { err: message, claims: claims.length, retryInMs: delay },
-          'scheduler: claiming runs failed; retrying',
-        );
-        await new Promise<void>((resolve) => this.deps.clock.setTimer(resolve, delay));
-      }
-    }
+  /** See withClaimRetry: a failed claim is retried until its occurrences would be missed. */
+  private retried<T>(claims: RunClaim[], attempt: () => Promise<T>): Promise<T> {
+    return withClaimRetry(claims, attempt, {
+      clock: this.deps.clock,
+      misfireThresholdMs: this.deps.config.scheduler.misfireThresholdMs,
+      stopped: () => this.stopped,
+      warn: this.deps.logger ? (obj, msg) => this.deps.logger!.warn(obj, msg) : undefined,
+    });
   }
 
   private track(p: Promise<unknown>): void {
