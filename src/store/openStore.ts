@@ -31,5 +31,8 @@ export async function openStore(url: string, opts: OpenStoreOptions = {}): Promi
     await ds.destroy();
     throw err;
   }
-  return new TypeormStore(parsed.kind, ds, lock);
+  const store = new TypeormStore(parsed.kind, ds, lock);
+  if (parsed.kind === 'sqlite' && parsed.path !== ':memory:')
+    store.checkpointInBackground(parsed.path, (msg) => opts.logger?.warn(msg));
+  return store;
 }

@@ -7,6 +7,7 @@ import { buildEntities } from './entities.js';
 import { MIGRATIONS } from './migrations/index.js';
 import type { ParsedStoreUrl } from './storeUrl.js';
 import { isUniqueViolation } from './sql.js';
+import { BACKSTOP_PAGES } from './walCheckpointer.js';
 
 export const SQLITE_BUSY_TIMEOUT_MS = 5000;
 
@@ -30,6 +31,11 @@ function options(parsed: ParsedStoreUrl): DataSourceOptions {
         db.pragma(`busy_timeout = ${SQLITE_BUSY_TIMEOUT_MS}`);
         db.pragma('synchronous = NORMAL');
         db.pragma('foreign_keys = ON');
+        // Checkpoints run on a worker thread (walCheckpointer.ts); SQLite's own, inside a
+        // COMMIT on the event loop, only as a backstop. A no-op for :memory:.
+        db.pragma(`wal_autocheckpoint = ${BACKSTOP_PAGES}`);
+        // A restarted WAL keeps its largest size on disk unless limited.
+        db.pragma(`journal_size_limit = ${BACKSTOP_PAGES * 4096}`);
       },
     };
   }

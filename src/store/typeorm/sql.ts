@@ -165,6 +165,22 @@ export class SqlDb implements Sql {
   }
 
   /**
+   * SQLite only: one PASSIVE WAL checkpoint on this connection, alone between transactions
+   * (see walCheckpointer.ts). Errors are swallowed: the checkpoint is only an optimisation.
+   */
+  checkpoint(): Promise<void> {
+    const { queue, sqliteTx } = this;
+    if (!queue || !sqliteTx) return Promise.resolve();
+    return queue.task(async () => {
+      try {
+        sqliteTx.run('PRAGMA wal_checkpoint(PASSIVE)');
+      } catch {
+        // SQLite checkpoints again later (the worker, or the autocheckpoint backstop).
+      }
+    });
+  }
+
+  /**
    * Runs fn in one transaction: all of it commits or none of it does. Store code must use
    * the `tx` it is given inside fn, never this SqlDb (on SQLite that would wait on itself).
    */

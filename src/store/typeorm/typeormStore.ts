@@ -7,6 +7,7 @@ import { TypeormNodeStore } from './nodeStore.js';
 import { TypeormRunStore } from './runStore.js';
 import { SqlDb, type StoreKind } from './sql.js';
 import { TypeormTaskStore } from './taskStore.js';
+import { SQLITE_DEFAULT_PAGES, checkpointInBackground } from './walCheckpointer.js';
 
 export class TypeormStore implements Store {
   readonly tasks: TaskStore;
@@ -14,6 +15,7 @@ export class TypeormStore implements Store {
   readonly logs: LogStore;
   readonly nodes: NodeStore;
   private readonly db: SqlDb;
+  private releaseCheckpoints: (() => Promise<void>) | null = null;
 
   constructor(
     readonly kind: StoreKind,
@@ -36,7 +38,33 @@ export class TypeormStore implements Store {
     return Number(row.now);
   }
 
+  /**
+   * SQLite file stores: WAL checkpoints run on the checkpoint worker (see walCheckpointer.ts)
+   * until close(); if the worker loses the file, SQLite's own autocheckpoint takes over.
+   */
+  checkpointInBackground(path: string, warn?: (msg: string) => void): void {
+    let restarting = false;
+    this.releaseCheckpoints = checkpointInBackground(
+      path,
+      (reason) => {
+        warn?.(
+          `store: background WAL checkpoints stopped (${reason}); SQLite checkpoints on commit`,
+        );
+        if (this.dataSource.isInitialized)
+          void this.db.exec(`PRAGMA wal_autocheckpoint = ${SQLITE_DEFAULT_PAGES}`);
+      },
+      () => {
+        if (restarting || !this.dataSource.isInitialized) return;
+        restarting = true;
+        void this.db.checkpoint().finally(() => (restarting = false));
+      },
+    );
+  }
+
   async close(): Promise<void> {
+    // The worker's connection closes first, so ours is the last and removes the WAL file.
+    await this.releaseCheckpoints?.();
+    this.releaseCheckpoints = null;
     if (this.dataSource.isInitialized) await this.dataSource.destroy();
   }
 }
