@@ -111,6 +111,18 @@ export interface RunFields {
   results?: ActionResult[];
 }
 
+/** One finished run for RunStore.finishHeld. */
+export interface FinishedRun {
+  /** The run as held (and stored), in status `running`. */
+  readonly held: Run;
+  readonly to: RunStatus;
+  readonly fields: RunFields;
+  readonly taskId: number;
+  readonly state: TaskScheduleState;
+}
+
+export type FinishedOutcome = Run | null | Error;
+
 export interface RunListQuery {
   taskId?: number;
   status?: RunStatus[];
@@ -158,6 +170,14 @@ export interface RunStore {
    * result is `run` with `to` and the fields applied instead of a row read back.
    */
   transitionHeld?(run: Run, to: RunStatus, fields?: RunFields): Promise<Run | null>;
+  /**
+   * Optional batch for the scheduler: for each run it held as `running`, the same
+   * compare-and-set as transitionHeld(held, to, fields), then its task's schedule state as
+   * setScheduleState(taskId, state) writes it. Each outcome is the finished run, null when
+   * the run was no longer in its held status, or the Error that item met. A store may
+   * write the whole batch in one transaction; the promise rejects only if none was written.
+   */
+  finishHeld?(items: readonly FinishedRun[]): Promise<FinishedOutcome[]>;
   /** Saves the per-action results so far (called as each action finishes). */
   saveResults(id: number, results: ActionResult[]): Promise<void>;
   get(id: number): Promise<Run | null>;
@@ -281,5 +301,10 @@ export interface Store {
   readonly nodes: NodeStore;
   /** Database time in ms since the epoch (cluster mode measures skew against it). */
   databaseNow(): Promise<number>;
+  /**
+   * Optional: readies what the scheduler's firing path uses (SQLite: prepares its
+   * statements), so the first occurrence after start-up does not pay for it.
+   */
+  warmUp?(): void;
   close(): Promise<void>;
 }

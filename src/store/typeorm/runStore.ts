@@ -4,6 +4,8 @@ import { assertTransition } from '../../domain/runStatus.js';
 import type { ActionResult, Run, RunStatus } from '../../domain/types.js';
 import type {
   ClaimedStart,
+  FinishedOutcome,
+  FinishedRun,
   InterruptOptions,
   NextTrigger,
   RunClaim,
@@ -13,7 +15,8 @@ import type {
   StartClaim,
 } from '../store.js';
 import { rowToRun, rowToRunWith } from './rows.js';
-import { writeNextTriggers, writeNextTriggersSync } from './taskStore.js';
+import { copyResults, heldRun, pushTransitionFields, transitionSql } from './runTransitions.js';
+import { scheduleStateStatement, writeNextTriggers, writeNextTriggersSync } from './taskStore.js';
 import { type Row, type Sql, type SqlDb, instantParam } from './sql.js';
 import {
   PARAMS_PER_STATEMENT,
@@ -111,61 +114,17 @@ const SQLITE_CLAIM_ONE = `INSERT INTO runs (${CLAIM_COLUMNS.join(', ')})
   ON CONFLICT (task_id, scheduled_for, attempt) DO NOTHING
   RETURNING id`;
 
-const TRANSITION_COLUMNS = ['started_at', 'finished_at', 'duration_ms', 'error', 'results'];
-const transitionSqlCache = new Map<number, string>();
-
-/** The compare-and-set UPDATE for a set of optional columns (bit i = TRANSITION_COLUMNS[i]). */
-function transitionSql(mask: number): string {
-  let sql = transitionSqlCache.get(mask);
-  if (sql === undefined) {
-    const sets = ['status = ?'];
-    TRANSITION_COLUMNS.forEach((col, i) => {
-      if (mask & (1 << i)) sets.push(`${col} = ?`);
-    });
-    // Compare-and-set: only a row still in `from` changes. Bit 5: no read back.
-    const returning = mask & 32 ? '' : ' RETURNING *';
-    sql = `UPDATE runs SET ${sets.join(', ')} WHERE id = ? AND status = ?${returning}`;
-    transitionSqlCache.set(mask, sql);
-  }
-  return sql;
-}
-
-/** Pushes the given fields' values onto params (after `status`); returns their mask. */
-function pushTransitionFields(k: SqlDb['kind'], fields: RunFields, params: unknown[]): number {
-  let mask = 0;
-  if (fields.startedAt !== undefined) {
-    mask |= 1;
-    params.push(instantParam(k, fields.startedAt));
-  }
-  if (fields.finishedAt !== undefined) {
-    mask |= 2;
-    params.push(instantParam(k, fields.finishedAt));
-  }
-  if (fields.durationMs !== undefined) {
-    mask |= 4;
-    params.push(fields.durationMs);
-  }
-  if (fields.error !== undefined) {
-    mask |= 8;
-    params.push(fields.error);
-  }
-  if (fields.results !== undefined) {
-    mask |= 16;
-    params.push(JSON.stringify(fields.results));
-  }
-  return mask;
-}
-
-/** Fresh copies of the results just written (as a read back would give: not shared). */
-function copyResults(results: ActionResult[]): ActionResult[] {
-  const out = new Array<ActionResult>(results.length);
-  for (let i = 0; i < results.length; i++) out[i] = { ...results[i]! };
-  return out;
-}
-
 // Compare-and-set, as transition() does; inside the claim's transaction it always applies.
 const SQLITE_START_ONE = `UPDATE runs SET status = 'running', started_at = ?
   WHERE id = ? AND status = 'pending'`;
+
+/** What the scheduler's firing path runs on SQLite: claim, start, finish (see warmUp). */
+export const SQLITE_HOT_RUN_STATEMENTS: readonly string[] = [
+  SQLITE_CLAIM_ONE,
+  SQLITE_START_ONE,
+  transitionSql(1), // pending -> running with started_at
+  transitionSql(2 | 4 | 8 | 16 | 32), // the finish batch's held transition
+];
 
 export class TypeormRunStore implements RunStore {
   constructor(private readonly db: SqlDb) {}
@@ -342,24 +301,46 @@ export class TypeormRunStore implements RunStore {
     const mask = pushTransitionFields(this.db.kind, fields, params);
     params.push(run.id, from);
     const res = await this.db.exec(transitionSql(mask | 32), params);
-    if (res.affected === 0) return null;
-    return {
-      id: run.id,
-      taskId: run.taskId,
-      scheduledFor: run.scheduledFor,
-      trigger: run.trigger,
-      attempt: run.attempt,
-      status: to,
-      runAt: run.runAt,
-      startedAt: fields.startedAt !== undefined ? fields.startedAt : run.startedAt,
-      finishedAt: fields.finishedAt !== undefined ? fields.finishedAt : run.finishedAt,
-      durationMs: fields.durationMs !== undefined ? fields.durationMs : run.durationMs,
-      error: fields.error !== undefined ? fields.error : run.error,
-      missedCount: run.missedCount,
-      node: run.node,
-      // The caller's own results (it is done with them): no copy.
-      results: fields.results !== undefined ? fields.results : run.results,
-    };
+    return res.affected === 0 ? null : heldRun(run, to, fields);
+  }
+
+  /**
+   * SQLite: every finished run's compare-and-set and its task's schedule state in one
+   * synchronous transaction (the scheduler's finish batch: one commit per event-loop turn
+   * instead of two per run). PostgreSQL: each item on its own, concurrently, as before.
+   */
+  async finishHeld(items: readonly FinishedRun[]): Promise<FinishedOutcome[]> {
+    if (this.db.kind !== 'sqlite') {
+      const settled = await Promise.allSettled(
+        items.map(async (item) => {
+          const done = await this.transitionHeld(item.held, item.to, item.fields);
+          const { text, params } = scheduleStateStatement('postgres', item.taskId, item.state);
+          await this.db.exec(text, params);
+          return done;
+        }),
+      );
+      return settled.map((r) =>
+        r.status === 'fulfilled'
+          ? r.value
+          : r.reason instanceof Error
+            ? r.reason
+            : new Error(String(r.reason)),
+      );
+    }
+    return this.db.atomic((sql) => {
+      const out = new Array<FinishedOutcome>(items.length);
+      for (let i = 0; i < items.length; i++) {
+        const { held, to, fields, taskId, state } = items[i]!;
+        assertTransition(held.status, to);
+        const params: unknown[] = [to];
+        const mask = pushTransitionFields('sqlite', fields, params);
+        params.push(held.id, held.status);
+        out[i] = sql.run(transitionSql(mask | 32), params) === 0 ? null : heldRun(held, to, fields);
+        const task = scheduleStateStatement('sqlite', taskId, state);
+        sql.run(task.text, task.params);
+      }
+      return out;
+    });
   }
 
   async saveResults(id: number, results: ActionResult[]): Promise<void> {

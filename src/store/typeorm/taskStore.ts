@@ -52,12 +52,32 @@ function expiredCondition(alias: string): string {
 }
 
 /** setScheduleState's UPDATE: bit 1 = last_triggered, bit 2 = last_triggered_error. */
-const SCHEDULE_STATE_SQL = [0, 1, 2, 3].map((variant) => {
+export const SCHEDULE_STATE_SQL = [0, 1, 2, 3].map((variant) => {
   const sets = ['next_trigger_at = ?'];
   if (variant & 1) sets.push('last_triggered = ?');
   if (variant & 2) sets.push('last_triggered_error_type = ?', 'last_triggered_error_message = ?');
   return `UPDATE tasks SET ${sets.join(', ')} WHERE id = ?`;
 });
+
+/** setScheduleState's UPDATE and parameters (also written in a batch of finished runs). */
+export function scheduleStateStatement(
+  k: SqlDb['kind'],
+  id: number,
+  state: TaskScheduleState,
+): { text: string; params: unknown[] } {
+  const params: unknown[] = [instantParam(k, state.nextTriggerAt)];
+  let variant = 0;
+  if (state.lastTriggered !== undefined) {
+    variant |= 1;
+    params.push(instantParam(k, state.lastTriggered));
+  }
+  if (state.lastTriggeredError !== undefined) {
+    variant |= 2;
+    params.push(state.lastTriggeredError?.type ?? null, state.lastTriggeredError?.message ?? null);
+  }
+  params.push(id);
+  return { text: SCHEDULE_STATE_SQL[variant]!, params };
+}
 
 /**
  * SQLite all(): the same keyset pages as the generic path, read synchronously in one
@@ -296,22 +316,8 @@ export class TypeormTaskStore implements TaskStore {
   }
 
   async setScheduleState(id: number, state: TaskScheduleState): Promise<void> {
-    const k = this.db.kind;
-    const params: unknown[] = [instantParam(k, state.nextTriggerAt)];
-    let variant = 0;
-    if (state.lastTriggered !== undefined) {
-      variant |= 1;
-      params.push(instantParam(k, state.lastTriggered));
-    }
-    if (state.lastTriggeredError !== undefined) {
-      variant |= 2;
-      params.push(
-        state.lastTriggeredError?.type ?? null,
-        state.lastTriggeredError?.message ?? null,
-      );
-    }
-    params.push(id);
-    await this.db.exec(SCHEDULE_STATE_SQL[variant]!, params);
+    const { text, params } = scheduleStateStatement(this.db.kind, id, state);
+    await this.db.exec(text, params);
   }
 
   async setNextTriggers(entries: readonly NextTrigger[]): Promise<void> {
