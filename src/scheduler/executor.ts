@@ -1,8 +1,10 @@
 // Runs one claimed run: pending -> running (compare-and-set, so only one node ever runs
 // it; a run the loop claimed straight into `running` skips this), each action in order,
-// then the final status, the task's last-triggered state and, when policy says so, a
-// retry claimed as a new pending row.
+// then the final status with the task's last-triggered state (through the FinishWriter,
+// batched per event-loop turn) and, when policy says so, a retry claimed as a new
+// pending row. Callbacks rather than async/await on this path: see runAction.
 import type { EventEmitter } from 'node:events';
+import type { TimerHandle } from '../clock/clock.js';
 import type {
   ActionResult,
   Run,
@@ -11,20 +13,24 @@ import type {
   TaskAction,
   TriggerError,
 } from '../domain/types.js';
-import type { TaskScheduleState } from '../store/store.js';
+import type { FinishedOutcome, RunFields, TaskScheduleState } from '../store/store.js';
 import {
   notRunResult,
   runAction,
   type AbortReason,
   type AbortWaiter,
   type ActionRunDeps,
+  type ActionSink,
   type RunAbort,
 } from './actionRunner.js';
+import type { FinishRequest, FinishWriter } from './finishWriter.js';
 import { retryDelay } from './overlap.js';
 
 export interface ExecutorDeps extends ActionRunDeps {
   events: EventEmitter;
   node: string | null;
+  /** Writes finished runs (batched). */
+  finisher: FinishWriter;
   /** The task's current next occurrence, written back with its last-triggered state. */
   nextTriggerAt(taskId: number): Date | null;
   /** A retry row was claimed (status pending, runAt in the future). */
@@ -37,27 +43,63 @@ type FinalStatus = Extract<
   'succeeded' | 'failed' | 'timed_out' | 'cancelled' | 'interrupted'
 >;
 
-/** One run in progress on this node. */
-export class Execution implements RunAbort {
+const NO_FIELDS: RunFields = Object.freeze({});
+const NO_STATE: TaskScheduleState = Object.freeze({ nextTriggerAt: null });
+
+/**
+ * One run in progress on this node. Its steps: start (or begin, if claimed running) ->
+ * one action after another (actionDone) -> finish (queued on the FinishWriter) ->
+ * finished -> retry when due -> end. `onEnd` is told exactly once.
+ */
+export class Execution implements RunAbort, ActionSink, FinishRequest {
   /** Made on first use of `signal` (see RunAbort); aborted at once if the run already was. */
   private controller: AbortController | null = null;
   private abortReason: AbortReason | undefined;
   /** Told on abort (the running action's settle); see AbortHook. */
   private abortWaiters: AbortWaiter[] | null = null;
-  /** Resolves with the finished run, or null when another node (or a cancel) took it first. */
-  readonly done: Promise<Run | null>;
+  private donePromise: Promise<Run | null> | null = null;
+  private resolveDone: ((run: Run | null) => void) | null = null;
+  private ended = false;
+  private constructing = false;
+  private endedWith: Run | null = null;
+  private timer: TimerHandle | null = null;
+  private actions: readonly TaskAction[] = [];
+  private results: ActionResult[] = [];
+  private index = 0;
+  private timeoutMs = 0;
   run: Run;
+  // The FinishRequest, filled in by finish().
+  held!: Run;
+  to: FinalStatus = 'succeeded';
+  fields: RunFields = NO_FIELDS;
+  state: TaskScheduleState = NO_STATE;
 
   constructor(
     private readonly deps: ExecutorDeps,
     readonly task: Task,
     claimed: Run,
+    private readonly onEnd: (exec: Execution) => void = () => undefined,
   ) {
     this.run = claimed;
-    this.done = this.execute().catch((err: unknown) => {
-      deps.onError(err, `run ${claimed.id} of task ${task.id}`);
-      return null;
-    });
+    // A run the loop claimed straight into `running` starts here, synchronously.
+    this.constructing = true;
+    if (claimed.status === 'running') this.begin(claimed);
+    else this.start();
+    this.constructing = false;
+    // Ended already (it failed at once): the owner hears of it after it has the execution.
+    if (this.ended) queueMicrotask(() => this.onEnd(this));
+  }
+
+  get taskId(): number {
+    return this.task.id;
+  }
+
+  /** Resolves with the finished run, or null when another node (or a cancel) took it first. */
+  get done(): Promise<Run | null> {
+    this.donePromise ??= this.ended
+      ? Promise.resolve(this.endedWith)
+      : new Promise<Run | null>((resolve) => (this.resolveDone = resolve));
+    return this.donePromise;
   }
 
   get aborted(): boolean {
@@ -96,70 +138,95 @@ export class Execution implements RunAbort {
     if (i >= 0) this.abortWaiters!.splice(i, 1);
   }
 
-  private async execute(): Promise<Run | null> {
-    const { deps, task } = this;
-    // A run the loop claimed straight into `running` starts here, synchronously.
-    const running = this.run.status === 'running' ? this.run : await this.start();
-    if (!running) return null;
-    this.changed(running);
-    const timeoutMs = task.policies.timeoutMs ?? deps.config.defaults.timeoutMs;
-    const timer = deps.clock.setTimer(() => this.abort('timeout'), timeoutMs);
-    const actions = inOrder(task.actions);
-    // One action (the common case): its result is the only one, no not_run stand-in first.
-    const results: ActionResult[] = actions.length > 1 ? actions.map(notRunResult) : [];
-    try {
-      for (let i = 0; i < actions.length && !this.aborted; i++) {
-        results[i] = await runAction(deps, task, actions[i]!, running, this);
-        if (results[i]!.status !== 'succeeded') break;
-        // The last action's results go with the final transition (one write less per run).
-        if (i < actions.length - 1) await deps.store.runs.saveResults(running.id, results);
-      }
-    } finally {
-      deps.clock.clearTimer(timer);
-    }
-    if (results.length < actions.length) results.push(notRunResult(actions[0]!)); // aborted first
-    return this.finish(running, results, timeoutMs);
-  }
-
-  /** pending -> running, compare-and-set: null when another node or a cancel came first. */
-  private start(): Promise<Run | null> {
+  /** pending -> running, compare-and-set: ends with null when another node or a cancel came first. */
+  private start(): void {
     const startedAt = new Date(this.deps.clock.now());
-    return this.deps.store.runs.transition(this.run.id, 'pending', 'running', { startedAt });
+    this.deps.store.runs.transition(this.run.id, 'pending', 'running', { startedAt }).then(
+      (running) => (running ? this.begin(running) : this.end(null)),
+      (err: unknown) => this.fail(err),
+    );
   }
 
-  private async finish(
-    running: Run,
-    results: ActionResult[],
-    timeoutMs: number,
-  ): Promise<Run | null> {
-    const { deps, task } = this;
-    const { status, error, triggerError } = outcomeOf(this, results, timeoutMs);
-    const finishedAt = new Date(deps.clock.now());
-    const durationMs = Math.max(
-      0,
-      finishedAt.getTime() - (running.startedAt?.getTime() ?? finishedAt.getTime()),
-    );
-    const fields = { finishedAt, durationMs, error, results };
-    // A store that can builds the finished run from the one held here (no row read back).
-    const runs = deps.store.runs;
-    const done = runs.transitionHeld
-      ? await runs.transitionHeld(running, status, fields)
-      : await runs.transition(running.id, 'running', status, fields);
-    if (done) this.changed(done);
-    if (status !== 'succeeded') {
-      deps.runLog.write('ERROR', `run ${running.id} ${status}: ${error}`, {
-        taskId: task.id,
-        runId: running.id,
-      });
+  private begin(running: Run): void {
+    try {
+      const { deps, task } = this;
+      this.held = running;
+      this.changed(running);
+      this.timeoutMs = task.policies.timeoutMs ?? deps.config.defaults.timeoutMs;
+      this.timer = deps.clock.setTimer(() => this.abort('timeout'), this.timeoutMs);
+      this.actions = inOrder(task.actions);
+      // One action (the common case): its result is the only one, no not_run stand-in first.
+      if (this.actions.length > 1) this.results = this.actions.map(notRunResult);
+      this.next();
+    } catch (err) {
+      this.fail(err);
     }
-    const state: TaskScheduleState = {
+  }
+
+  /** Starts the next action, or finishes the run. */
+  private next(): void {
+    const action = this.actions[this.index];
+    if (action === undefined || this.aborted) return this.finish();
+    runAction(this.deps, this.task, action, this.held, this, this);
+  }
+
+  /** ActionSink: the current action's result. */
+  actionDone(result: ActionResult): void {
+    try {
+      const i = this.index++;
+      this.results[i] = result;
+      if (result.status !== 'succeeded' || this.index >= this.actions.length) return this.finish();
+      // The results so far are saved between actions; the last go with the final status.
+      this.deps.store.runs.saveResults(this.held.id, this.results).then(
+        () => this.next(),
+        (err: unknown) => this.fail(err),
+      );
+    } catch (err) {
+      this.fail(err);
+    }
+  }
+
+  /** Works out the final status and queues its write on the FinishWriter. */
+  private finish(): void {
+    const { deps, task, held, results } = this;
+    this.disarm();
+    if (results.length < this.actions.length) results.push(notRunResult(this.actions[0]!)); // aborted first
+    const { status, error, triggerError } = outcomeOf(this, results, this.timeoutMs);
+    const finishedAt = new Date(deps.clock.now());
+    const startedAt = held.startedAt ?? finishedAt;
+    this.to = status;
+    this.fields = {
+      finishedAt,
+      durationMs: Math.max(0, finishedAt.getTime() - startedAt.getTime()),
+      error,
+      results,
+    };
+    this.state = {
       nextTriggerAt: deps.nextTriggerAt(task.id),
-      lastTriggered: running.startedAt ?? finishedAt,
+      lastTriggered: startedAt,
       lastTriggeredError: triggerError,
     };
-    await deps.store.tasks.setScheduleState(task.id, state);
-    if (status === 'failed' || status === 'timed_out') await this.retry(running);
-    return done;
+    if (status !== 'succeeded') {
+      deps.runLog.write('ERROR', `run ${held.id} ${status}: ${error}`, {
+        taskId: task.id,
+        runId: held.id,
+      });
+    }
+    deps.finisher.add(this);
+  }
+
+  /** FinishRequest: the final status is stored (or was not, see FinishWriter). */
+  finished(outcome: FinishedOutcome): void {
+    if (outcome instanceof Error) return this.fail(outcome);
+    if (outcome) this.changed(outcome);
+    if (this.to !== 'failed' && this.to !== 'timed_out') return this.end(outcome);
+    this.retry(this.held).then(
+      () => this.end(outcome),
+      (err: unknown) => {
+        this.deps.onError(err, `claiming a retry of run ${this.held.id} of task ${this.task.id}`);
+        this.end(outcome);
+      },
+    );
   }
 
   private async retry(failed: Run): Promise<void> {
@@ -188,6 +255,26 @@ export class Execution implements RunAbort {
   private changed(run: Run): void {
     this.run = run;
     this.deps.events.emit('run', run);
+  }
+
+  private disarm(): void {
+    if (this.timer !== null) this.deps.clock.clearTimer(this.timer);
+    this.timer = null;
+  }
+
+  /** Something threw or a write failed: reported, and the run ends without a final row. */
+  private fail(err: unknown): void {
+    this.disarm();
+    this.deps.onError(err, `run ${this.run.id} of task ${this.task.id}`);
+    this.end(null);
+  }
+
+  private end(run: Run | null): void {
+    if (this.ended) return;
+    this.ended = true;
+    this.endedWith = run;
+    this.resolveDone?.(run);
+    if (!this.constructing) this.onEnd(this);
   }
 }
 

@@ -192,11 +192,12 @@ export class RunSlots {
       return;
     }
     // A run claimed straight into `running` emits that event here, from its execution.
-    const exec = new Execution(this.deps.executor, task, run);
+    const exec = new Execution(this.deps.executor, task, run, this.finishedBound);
     this.executions.add(exec);
     this.activity(run.taskId).executing++;
-    void exec.done.then(() => this.finished(exec));
   }
+
+  private readonly finishedBound = (exec: Execution): void => this.finished(exec);
 
   private finished(exec: Execution): void {
     this.executions.delete(exec);

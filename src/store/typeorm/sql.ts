@@ -126,6 +126,7 @@ class SqliteTxSql implements Sql, SyncSql {
 export class SqlDb implements Sql {
   private readonly queue: SqliteQueue | null;
   private readonly sqliteTx: SqliteTxSql | null;
+  private readonly raw: SqliteRaw | null;
 
   constructor(
     readonly kind: StoreKind,
@@ -135,11 +136,13 @@ export class SqlDb implements Sql {
   ) {
     if (kind === 'sqlite') {
       const raw = new SqliteRaw(dataSource);
+      this.raw = raw;
       this.sqliteTx = new SqliteTxSql(raw);
       this.queue = new SqliteQueue(lock, (text, params) => raw.run(text, params));
     } else {
       this.sqliteTx = null;
       this.queue = null;
+      this.raw = null;
     }
   }
 
@@ -162,6 +165,11 @@ export class SqlDb implements Sql {
     if (!queue || !sqliteTx) return Promise.reject(new Error('SqlDb.atomic: SQLite only'));
     // Read-only: a deferred BEGIN, a consistent snapshot that does not block writers.
     return queue.atomic(() => fn(sqliteTx), opts.readOnly ? 'BEGIN' : 'BEGIN IMMEDIATE');
+  }
+
+  /** SQLite: prepares the statements now (kept in the statement cache); no-op on PostgreSQL. */
+  prepare(texts: readonly string[]): void {
+    if (this.raw) for (const text of texts) this.raw.prepare(text);
   }
 
   /**

@@ -4,9 +4,9 @@ import type { AsyncLock } from './asyncLock.js';
 import type { LogStore, NodeStore, RunStore, Store, TaskStore } from '../store.js';
 import { TypeormLogStore } from './logStore.js';
 import { TypeormNodeStore } from './nodeStore.js';
-import { TypeormRunStore } from './runStore.js';
+import { SQLITE_HOT_RUN_STATEMENTS, TypeormRunStore } from './runStore.js';
 import { SqlDb, type StoreKind } from './sql.js';
-import { TypeormTaskStore } from './taskStore.js';
+import { SCHEDULE_STATE_SQL, TypeormTaskStore } from './taskStore.js';
 import { SQLITE_DEFAULT_PAGES, checkpointInBackground } from './walCheckpointer.js';
 
 export class TypeormStore implements Store {
@@ -27,6 +27,10 @@ export class TypeormStore implements Store {
     this.runs = new TypeormRunStore(this.db);
     this.logs = new TypeormLogStore(this.db);
     this.nodes = new TypeormNodeStore(this.db);
+  }
+
+  warmUp(): void {
+    this.db.prepare([...SQLITE_HOT_RUN_STATEMENTS, ...SCHEDULE_STATE_SQL]);
   }
 
   async databaseNow(): Promise<number> {

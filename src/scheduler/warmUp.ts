@@ -1,0 +1,75 @@
+// Stand-ins for the scheduler's start-up warm-up (Scheduler.warmUp): one sample schedule
+// per method, and a task that is never stored, to plan once before anything is due.
+import type { Run, ScheduleMethod, Task } from '../domain/types.js';
+import type { Store } from '../store/store.js';
+
+/** One per method; the `at` text is replaced by an instant an hour after start-up. */
+export const WARM_UP_SCHEDULES: readonly (readonly [ScheduleMethod, string])[] = [
+  ['at', ''],
+  ['in', '1h'],
+  ['every', '1h'],
+  ['cron', '0 3 * * *'],
+];
+
+/** A task with id 0 (no stored task has it) due at `next`, with default policies. */
+export function warmUpTask(method: ScheduleMethod, when: string, next: number | null): Task {
+  const epoch = new Date(0);
+  return {
+    id: 0,
+    name: 'warm-up',
+    memo: null,
+    scheduleMethod: method,
+    scheduleWhen: when,
+    timezone: null,
+    enabled: true,
+    policies: {
+      overlap: null,
+      misfire: null,
+      timeoutMs: null,
+      retries: null,
+      retryBackoffMs: null,
+    },
+    createdOn: epoch,
+    createdBy: null,
+    updatedOn: epoch,
+    lastTriggered: null,
+    lastTriggeredError: null,
+    nextTriggerAt: next === null ? null : new Date(next),
+    actions: [],
+  };
+}
+
+/**
+ * Goes once through the store calls of the firing path (claim-and-start, the finish
+ * batch) for task id 0, which does not exist: the claim inserts nothing (claims for a
+ * missing task are dropped), the finish matches no row. Nothing is written.
+ */
+export async function warmUpStore(store: Store, now: number, node: string): Promise<void> {
+  const at = new Date(now);
+  const runs = store.runs;
+  if (runs.claimAndStart) {
+    const claim = { taskId: 0, scheduledFor: at, attempt: 1, trigger: 'schedule' as const };
+    await runs.claimAndStart([{ ...claim, status: 'pending', runAt: at, node, start: true }], at);
+  }
+  if (runs.finishHeld) {
+    const held: Run = {
+      id: 0,
+      taskId: 0,
+      scheduledFor: at,
+      trigger: 'schedule',
+      attempt: 1,
+      status: 'running',
+      runAt: at,
+      startedAt: at,
+      finishedAt: null,
+      durationMs: null,
+      error: null,
+      missedCount: null,
+      node,
+      results: [],
+    };
+    const fields = { finishedAt: at, durationMs: 0, error: null, results: [] };
+    const state = { nextTriggerAt: null, lastTriggered: at, lastTriggeredError: null };
+    await runs.finishHeld([{ held, to: 'succeeded', fields, taskId: 0, state }]);
+  }
+}
