@@ -6,7 +6,10 @@ import { DueQueue, type DueEntry } from './dueQueue.js';
 
 export interface TaskEntry {
   task: Task;
-  /** Parsed on first fire (100k tasks start fast); null when it does not parse. */
+  /**
+   * Parsed on first fire (100k tasks start fast) and kept for recurring schedules; null
+   * when it does not parse.
+   */
   schedule?: ParsedSchedule | null;
 }
 
@@ -92,24 +95,29 @@ export class TaskTable {
     if (!entry) return null;
     if (entry.schedule !== undefined) return entry.schedule;
     const { task } = entry;
-    // Parsed schedules are pure and immutable, so tasks with the same schedule share one
+    // A one-shot (`in`, `at`) fires once: parsed when due and not kept, so 10,000 one-shots
+    // firing leave no 10,000 parsed schedules (and keys) behind for the old generation.
+    const oneShot = task.scheduleMethod === 'in' || task.scheduleMethod === 'at';
+    // Recurring schedules are pure and immutable, so tasks with the same one share it
     // (parsing costs ~0.3 ms, too much for 10k tasks falling due in the same second).
-    const key = scheduleKey(task);
-    const cached = this.parsed.get(key);
+    const key = oneShot ? null : scheduleKey(task);
+    const cached = key === null ? undefined : this.parsed.get(key);
     if (cached) return (entry.schedule = cached);
+    let schedule: ParsedSchedule;
     try {
-      entry.schedule = parseSchedule(task.scheduleMethod, task.scheduleWhen, {
+      schedule = parseSchedule(task.scheduleMethod, task.scheduleWhen, {
         timezone: task.timezone,
         defaultTimezone: this.defaultTimezone,
         now,
       });
-      if (this.parsed.size >= PARSED_CACHE_MAX) this.parsed.clear();
-      this.parsed.set(key, entry.schedule);
     } catch (err) {
-      entry.schedule = null;
       this.onParseError(task, err);
+      return (entry.schedule = null); // reported once; it stays out of the queue until edited
     }
-    return entry.schedule;
+    if (key === null) return schedule;
+    if (this.parsed.size >= PARSED_CACHE_MAX) this.parsed.clear();
+    this.parsed.set(key, schedule);
+    return (entry.schedule = schedule);
   }
 
   private requeue(task: Task): void {
