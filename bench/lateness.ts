@@ -1,21 +1,17 @@
 // Firing lateness: N one-shot tasks on instants spread over a few seconds, fired by
 // Taskr's scheduler on a real SQLite store, against bare croner callbacks on the same
-// instant pattern (same offsets from a whole second) run just before, in the same process.
-// The phases run one after the other so neither disturbs the other's event loop.
+// instant pattern (same offsets from a whole second). Each phase runs in a fresh process
+// of its own (latenessPhase.ts), one after the other: neither disturbs the other's event
+// loop, and neither inherits the other's heap.
+import { fork } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { cronerArmCostMs, cronerBaseline } from './cronerBaseline.js';
-import { spreadInstants, startAfter } from './instants.js';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { PACKAGE_ROOT } from '../src/paths.js';
+import { trackChild } from './cleanup.js';
+import type { PhaseResult } from './latenessPhase.js';
 import { summarize, type Summary } from './stats.js';
 import { ms, type BenchResult, type Row } from './table.js';
-import {
-  atTask,
-  createCostMs,
-  createTasks,
-  fireAndMeasure,
-  openTaskrBench,
-} from './taskrHarness.js';
-import { join } from 'node:path';
-import { PACKAGE_ROOT } from '../src/paths.js';
 
 export interface LatenessOptions {
   tasks: number;
@@ -24,50 +20,49 @@ export interface LatenessOptions {
 
 export const LATENESS_DEFAULTS: LatenessOptions = { tasks: 10_000, spanMs: 3_000 };
 
-/** Time allowed after the last instant for every start to be seen. */
-const GRACE_MS = 30_000;
+const PHASE_SCRIPT = fileURLToPath(new URL('./latenessPhase.js', import.meta.url));
+
+/** Runs one phase in a fresh Node process (the same flags as this one) and returns its result. */
+function runPhase(phase: 'baseline' | 'taskr', opts: LatenessOptions): Promise<PhaseResult> {
+  return new Promise((resolve, reject) => {
+    const child = fork(PHASE_SCRIPT, [phase, String(opts.tasks), String(opts.spanMs)], {
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    });
+    trackChild(child);
+    let result: PhaseResult | null = null;
+    child.on('message', (m) => (result = m as PhaseResult));
+    child.on('error', reject);
+    child.on('exit', (code) =>
+      result ? resolve(result) : reject(new Error(`the ${phase} phase exited with code ${code}`)),
+    );
+  });
+}
 
 export async function latenessBench(
   opts: LatenessOptions = LATENESS_DEFAULTS,
 ): Promise<BenchResult> {
   const { tasks: n, spanMs } = opts;
-  // Baseline first, on a quiet process.
-  const b0 = startAfter(2_000 + cronerArmCostMs() * n * 1.5);
-  const baseline = await cronerBaseline(spreadInstants(b0, n, spanMs), b0 + spanMs + GRACE_MS);
+  const baseline = await runPhase('baseline', opts);
+  const taskr = await runPhase('taskr', opts);
   const base = summarize(baseline.lateness);
-
-  // T0 far enough ahead that creating the tasks and loading them into the loop is done.
-  const perTask = await createCostMs();
-  const t0 = startAfter(3_000 + perTask * n * 1.5);
-  const instants = spreadInstants(t0, n, spanMs);
-  const bench = await openTaskrBench('lateness');
-  try {
-    const createMs = await createTasks(
-      bench.store,
-      instants.map((at, i) => atTask(`lateness-${i}`, at)),
-    );
-    const firing = await fireAndMeasure(bench, n, t0 + spanMs + GRACE_MS);
-    const taskr = summarize(firing.lateness);
-    const rows = [...baselineRows(base, n), ...taskrRows(taskr, base, n, bench.errors.length)];
-    const notes = [
-      `${n} 'at' tasks (Log no-op) on instants spread evenly over ${spanMs} ms from a whole second; baseline: croner ${baselineVersion()} one-shot jobs on the same offsets, run first in the same process.`,
-      `lateness = start (performance.timeOrigin + performance.now()) minus the scheduled instant; Taskr's start is the run's 'running' event (after claim and pending -> running on SQLite).`,
-      `setup: croner armed ${n} jobs in ${baseline.setupMs.toFixed(0)} ms; Taskr created ${n} tasks in ${createMs.toFixed(0)} ms (store.tasks.create, 64 in flight; no bulk insert), scheduler.start() took ${firing.startMs.toFixed(0)} ms and finished ${t0 - firing.startedAt} ms before the first instant.`,
-      ...bench.errors.slice(0, 5).map((e) => `scheduler ${e}`),
-    ];
-    if (baseline.armedAt > b0)
-      notes.push('INVALID: croner jobs were still being armed at the first instant.');
-    if (firing.startedAt > t0)
-      notes.push('INVALID: the scheduler started after the first instant; raise the lead time.');
-    return {
-      id: 'lateness',
-      title: `Firing lateness (${n} tasks over ${spanMs / 1000} s)`,
-      rows,
-      notes,
-    };
-  } finally {
-    await bench.close();
-  }
+  const firing = summarize(taskr.lateness);
+  const rows = [...baselineRows(base, n), ...taskrRows(firing, base, n, taskr.errors.length)];
+  const notes = [
+    `${n} 'at' tasks (Log no-op) on instants spread evenly over ${spanMs} ms from a whole second; baseline: croner ${baselineVersion()} one-shot jobs on the same offsets. Each phase runs in a fresh Node process, baseline first.`,
+    `lateness = start (performance.timeOrigin + performance.now()) minus the scheduled instant; Taskr's start is the run's 'running' event (after claim and pending -> running on SQLite).`,
+    `setup: croner armed ${n} jobs in ${baseline.setupMs.toFixed(0)} ms; Taskr created ${n} tasks in ${(taskr.createMs ?? 0).toFixed(0)} ms (store.tasks.create, 64 in flight; no bulk insert), scheduler.start() took ${(taskr.startMs ?? 0).toFixed(0)} ms and finished ${taskr.t0 - taskr.readyAt} ms before the first instant.`,
+    ...taskr.errors.slice(0, 5).map((e) => `scheduler ${e}`),
+  ];
+  if (baseline.readyAt > baseline.t0)
+    notes.push('INVALID: croner jobs were still being armed at the first instant.');
+  if (taskr.readyAt > taskr.t0)
+    notes.push('INVALID: the scheduler started after the first instant; raise the lead time.');
+  return {
+    id: 'lateness',
+    title: `Firing lateness (${n} tasks over ${spanMs / 1000} s)`,
+    rows,
+    notes,
+  };
 }
 
 function baselineRows(base: Summary, n: number): Row[] {

@@ -136,14 +136,22 @@ export async function fireAndMeasure(
     logger,
   });
   const lateness: number[] = [];
-  const seen = new Set<number>();
+  // Run ids already counted: a grow-as-needed bitmap, so the measuring itself allocates
+  // next to nothing while the runs fire (a Set of 10,000 ids reallocates as it grows).
+  let seen = new Uint8Array(expected * 2 + 1024);
   let resolveAll: () => void = () => undefined;
   const allStarted = new Promise<void>((r) => (resolveAll = r));
   scheduler.events.on('run', (run: Run) => {
-    if (run.status !== 'running' || seen.has(run.id)) return;
+    if (run.status !== 'running') return;
+    if (run.id >= seen.length) {
+      const grown = new Uint8Array(run.id * 2);
+      grown.set(seen);
+      seen = grown;
+    }
+    if (seen[run.id] === 1) return;
+    seen[run.id] = 1;
     lateness.push(preciseNow() - run.scheduledFor.getTime());
-    seen.add(run.id);
-    if (seen.size === expected) resolveAll();
+    if (lateness.length === expected) resolveAll();
   });
   const t = performance.now();
   await scheduler.start();
