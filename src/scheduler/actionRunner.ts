@@ -122,6 +122,7 @@ export function runAction(
   if (abort.aborted) settler.handleEvent();
   else abort.whenAborted(settler);
   const ctx = new RunContext(deps, task, action, run, abort, result);
+  // A promise reaction, not queueMicrotask: that one allocates an AsyncResource per call.
   void RESOLVED.then(() => settler.start(type, action.parameters, ctx));
 }
 

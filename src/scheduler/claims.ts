@@ -2,10 +2,9 @@
 // pending runs, each with the overlap decision that goes with it.
 import type { Config } from '../config/config.js';
 import type { Task } from '../domain/types.js';
-import type { ParsedSchedule } from '../schedule/schedule.js';
 import type { StartClaim } from '../store/store.js';
 import { decideOverlap, type ActiveRuns, type OverlapDecision } from './overlap.js';
-import { planDue, type PlannedMissed } from './plan.js';
+import { planDue, type PlanSchedule, type PlannedMissed } from './plan.js';
 
 export interface ClaimIntent {
   /** `start` is set by the loop when the run may start in the claim's own transaction. */
@@ -52,7 +51,7 @@ const SKIP_ERRORS: Record<string, string> = {
  */
 export function buildClaims(
   task: Task,
-  schedule: ParsedSchedule,
+  schedule: PlanSchedule,
   now: number,
   config: Readonly<Config>,
   node: string,

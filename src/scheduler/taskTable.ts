@@ -3,15 +3,21 @@
 import type { Task } from '../domain/types.js';
 import { parseSchedule, type ParsedSchedule } from '../schedule/schedule.js';
 import { DueQueue, type DueEntry } from './dueQueue.js';
+import type { PlanSchedule } from './plan.js';
 
 export interface TaskEntry {
   task: Task;
-  /**
-   * Parsed on first fire (100k tasks start fast) and kept for recurring schedules; null
-   * when it does not parse.
-   */
+  /** Recurring schedules only: parsed on first fire (100k tasks start fast); null when it does not parse. */
   schedule?: ParsedSchedule | null;
 }
+
+/** The planner's view of every one-shot: it fires at the stored instant, then never again. */
+const ONE_SHOT: PlanSchedule = Object.freeze({
+  recurring: false,
+  intervalMs: null,
+  first: () => null,
+  next: () => null,
+});
 
 /** Distinct parsed schedules kept for sharing between tasks. */
 const PARSED_CACHE_MAX = 10_000;
@@ -89,23 +95,23 @@ export class TaskTable {
     return this.due.popDue(now);
   }
 
-  /** The task's parsed schedule, or null (reported once) when it does not parse. */
-  scheduleOf(taskId: number, now: number): ParsedSchedule | null {
+  /** What the planner needs of the task's schedule, or null (reported once) when it does not parse. */
+  scheduleOf(taskId: number, now: number): PlanSchedule | null {
     const entry = this.entries.get(taskId);
     if (!entry) return null;
-    if (entry.schedule !== undefined) return entry.schedule;
     const { task } = entry;
-    // A one-shot (`in`, `at`) fires once: parsed when due and not kept, so 10,000 one-shots
-    // firing leave no 10,000 parsed schedules (and keys) behind for the old generation.
-    const oneShot = task.scheduleMethod === 'in' || task.scheduleMethod === 'at';
+    // A one-shot (`in`, `at`) fires at its stored instant and then never again: the
+    // planner needs no parse of it (it was validated when saved), and 10,000 one-shots
+    // firing leave no parsed schedules behind.
+    if (task.scheduleMethod === 'in' || task.scheduleMethod === 'at') return ONE_SHOT;
+    if (entry.schedule !== undefined) return entry.schedule;
     // Recurring schedules are pure and immutable, so tasks with the same one share it
     // (parsing costs ~0.3 ms, too much for 10k tasks falling due in the same second).
-    const key = oneShot ? null : scheduleKey(task);
-    const cached = key === null ? undefined : this.parsed.get(key);
+    const key = scheduleKey(task);
+    const cached = this.parsed.get(key);
     if (cached) return (entry.schedule = cached);
-    let schedule: ParsedSchedule;
     try {
-      schedule = parseSchedule(task.scheduleMethod, task.scheduleWhen, {
+      entry.schedule = parseSchedule(task.scheduleMethod, task.scheduleWhen, {
         timezone: task.timezone,
         defaultTimezone: this.defaultTimezone,
         now,
@@ -114,10 +120,9 @@ export class TaskTable {
       this.onParseError(task, err);
       return (entry.schedule = null); // reported once; it stays out of the queue until edited
     }
-    if (key === null) return schedule;
     if (this.parsed.size >= PARSED_CACHE_MAX) this.parsed.clear();
-    this.parsed.set(key, schedule);
-    return (entry.schedule = schedule);
+    this.parsed.set(key, entry.schedule);
+    return entry.schedule;
   }
 
   private requeue(task: Task): void {

@@ -49,6 +49,26 @@ describeEachBackend('store: runs.claimAndStart and tasks.setNextTriggers', (back
     expect(done).to.include({ status: 'succeeded' });
   });
 
+  it('a key given twice in one batch is claimed once, at its first position; the rest keep input order', async () => {
+    const t1 = at('2025-03-01T10:00:00.001Z');
+    const t2 = at('2025-03-01T10:00:00.002Z');
+    const won = await ctx.store.runs.claimAndStart!(
+      [
+        { ...claim(otherId, t2), start: true },
+        { ...claim(taskId, t1), start: true },
+        { ...claim(otherId, t2), start: true },
+        { ...claim(taskId, t2) },
+      ],
+      at('2025-03-01T10:00:00.005Z'),
+    );
+    expect(won.map((w) => [w.claimed.taskId, w.claimed.scheduledFor.getTime()])).to.deep.equal([
+      [otherId, t2.getTime()],
+      [taskId, t1.getTime()],
+      [taskId, t2.getTime()],
+    ]);
+    expect((await ctx.store.runs.list({})).total).to.equal(3);
+  });
+
   it('two claimers of the same keys: each key is won (and started) once', async () => {
     const second = await openStore(ctx.url);
     ctx.extra.push(second);

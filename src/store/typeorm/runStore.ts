@@ -71,6 +71,32 @@ function sortedClaims<C extends RunClaim>(claims: readonly C[]): C[] {
   );
 }
 
+function compareClaims(a: RunClaim, b: RunClaim): number {
+  return (
+    a.scheduledFor.getTime() - b.scheduledFor.getTime() ||
+    a.taskId - b.taskId ||
+    a.attempt - b.attempt
+  );
+}
+
+/**
+ * The claims' indexes in sortedClaims' order (scheduledFor, taskId, attempt), each key
+ * once (its first position). A wake's claims usually come sorted already: one pass checks.
+ */
+function claimOrder(claims: readonly RunClaim[]): number[] {
+  const order = new Array<number>(claims.length);
+  let sorted = true;
+  for (let i = 0; i < claims.length; i++) {
+    order[i] = i;
+    if (i > 0 && compareClaims(claims[i - 1]!, claims[i]!) >= 0) sorted = false;
+  }
+  if (sorted) return order;
+  order.sort((a, b) => compareClaims(claims[a]!, claims[b]!) || a - b);
+  return order.filter(
+    (idx, k) => k === 0 || compareClaims(claims[order[k - 1]!]!, claims[idx]!) !== 0,
+  );
+}
+
 /** The won runs in the claims' input order, each inserted key once. */
 function inInputOrder(claims: readonly RunClaim[], won: Run[]): ClaimedStart[] {
   const inserted = new Map<string, Run>();
@@ -206,11 +232,13 @@ export class TypeormRunStore implements RunStore {
     startedAt: Date | null,
     nextTriggers: readonly NextTrigger[] = [],
   ): Promise<ClaimedStart[]> {
-    const sorted = sortedClaims(claims);
-    const won = await this.db.atomic((sql) => {
+    // Indexes, not maps keyed by strings: this runs for every wake of a busy scheduler.
+    const order = claimOrder(claims);
+    const hits = new Array<ClaimedStart | undefined>(claims.length);
+    await this.db.atomic((sql) => {
       writeNextTriggersSync(sql, nextTriggers);
-      const out = new Map<string, ClaimedStart>();
-      for (const c of sorted) {
+      for (const i of order) {
+        const c = claims[i]!;
         const rows = sql.all(SQLITE_CLAIM_ONE, [
           c.taskId,
           c.scheduledFor.getTime(),
@@ -230,20 +258,12 @@ export class TypeormRunStore implements RunStore {
           const changed = sql.run(SQLITE_START_ONE, [startedAt.getTime(), claimed.id]);
           if (changed === 1) running = { ...claimed, status: 'running', startedAt };
         }
-        out.set(claimKeyOf(c), { claimed, running });
+        hits[i] = { claimed, running };
       }
-      return out;
     });
-    // Input order; each inserted key once.
+    // Input order; a key claimed twice in the input counts once (its first position).
     const out: ClaimedStart[] = [];
-    for (const c of claims) {
-      const key = claimKeyOf(c);
-      const hit = won.get(key);
-      if (hit) {
-        out.push(hit);
-        won.delete(key);
-      }
-    }
+    for (const hit of hits) if (hit !== undefined) out.push(hit);
     return out;
   }
 
