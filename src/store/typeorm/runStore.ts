@@ -135,19 +135,17 @@ function claimedRun(id: number, c: RunClaim): Run {
 
 // INSERT ... SELECT so a claim for a task deleted meanwhile is dropped instead of failing on
 // the foreign key; ON CONFLICT on the claim key makes the insert a claim.
-const SQLITE_CLAIM_ONE = `INSERT INTO runs (${CLAIM_COLUMNS.join(', ')})
-  SELECT ?, ?, ?, ?, ?, ?, ?, ?, ? WHERE EXISTS (SELECT 1 FROM tasks t WHERE t.id = ?)
+// A claim to start goes in as `running` with its started_at: pending -> running happens
+// inside the claim's own transaction, so no one can see the pending row (one statement
+// less per run than an INSERT and a compare-and-set UPDATE).
+const SQLITE_CLAIM_ONE = `INSERT INTO runs (${CLAIM_COLUMNS.join(', ')}, started_at)
+  SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ? WHERE EXISTS (SELECT 1 FROM tasks t WHERE t.id = ?)
   ON CONFLICT (task_id, scheduled_for, attempt) DO NOTHING
   RETURNING id`;
-
-// Compare-and-set, as transition() does; inside the claim's transaction it always applies.
-const SQLITE_START_ONE = `UPDATE runs SET status = 'running', started_at = ?
-  WHERE id = ? AND status = 'pending'`;
 
 /** What the scheduler's firing path runs on SQLite: claim, start, finish (see warmUp). */
 export const SQLITE_HOT_RUN_STATEMENTS: readonly string[] = [
   SQLITE_CLAIM_ONE,
-  SQLITE_START_ONE,
   transitionSql(1), // pending -> running with started_at
   transitionSql(2 | 4 | 8 | 16 | 32), // the finish batch's held transition
 ];
@@ -224,8 +222,7 @@ export class TypeormRunStore implements RunStore {
 
   /**
    * SQLite: one prepared single-row INSERT per claim (no statement to compile per batch
-   * size) and, for `start` claims won, one prepared UPDATE, all in one synchronous write
-   * transaction. The rows are built from the claims: every column is known, no read back.
+   * size; a `start` claim goes in as running), all in one synchronous write transaction. The rows are built from the claims: every column is known, no read back.
    */
   private async claimSqlite(
     claims: readonly StartClaim[],
@@ -239,25 +236,23 @@ export class TypeormRunStore implements RunStore {
       writeNextTriggersSync(sql, nextTriggers);
       for (const i of order) {
         const c = claims[i]!;
+        const start = startedAt !== null && c.start === true && c.status === 'pending';
         const rows = sql.all(SQLITE_CLAIM_ONE, [
           c.taskId,
           c.scheduledFor.getTime(),
           c.attempt,
           c.trigger,
-          c.status,
+          start ? 'running' : c.status,
           c.runAt.getTime(),
           c.node,
           c.error ?? null,
           c.missedCount ?? null,
+          start ? startedAt.getTime() : null,
           c.taskId,
         ]);
         if (rows.length === 0) continue; // another claimer holds the key, or the task is gone
         const claimed = claimedRun(Number(rows[0]!.id), c);
-        let running: Run | null = null;
-        if (startedAt && c.start && c.status === 'pending') {
-          const changed = sql.run(SQLITE_START_ONE, [startedAt.getTime(), claimed.id]);
-          if (changed === 1) running = { ...claimed, status: 'running', startedAt };
-        }
+        const running: Run | null = start ? { ...claimed, status: 'running', startedAt } : null;
         hits[i] = { claimed, running };
       }
     });

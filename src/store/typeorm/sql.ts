@@ -113,10 +113,10 @@ class SqliteTxSql implements Sql, SyncSql {
     return this.raw.run(text, params);
   }
   all(text: string, params: readonly unknown[] = []): Row[] {
-    return this.raw.run(text, params).rows;
+    return this.raw.rows(text, params);
   }
   run(text: string, params: readonly unknown[] = []): number {
-    return this.raw.run(text, params).affected;
+    return this.raw.changes(text, params);
   }
   arrays(text: string, params: readonly unknown[] = []): unknown[][] {
     return this.raw.arrays(text, params);

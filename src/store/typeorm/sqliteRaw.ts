@@ -83,6 +83,29 @@ export class SqliteRaw {
     }
   }
 
+  /** A reader's rows (SELECT, RETURNING), without run()'s result wrapper. */
+  rows(text: string, params: readonly unknown[]): Row[] {
+    try {
+      return this.prepare(text).all(bindable(params)) as Row[];
+    } catch (err) {
+      throw mapSqliteError(err);
+    }
+  }
+
+  /** A writer's affected rows (INSERT / UPDATE / DELETE without RETURNING); 0 for a reader. */
+  changes(text: string, params: readonly unknown[]): number {
+    const stmt = this.prepare(text);
+    try {
+      if (stmt.reader) {
+        stmt.all(bindable(params));
+        return 0;
+      }
+      return stmt.run(bindable(params)).changes;
+    } catch (err) {
+      throw mapSqliteError(err);
+    }
+  }
+
   /** Runs one statement synchronously: rows for a reader (SELECT, RETURNING), else affected. */
   run(text: string, params: readonly unknown[]): QueryResultRows {
     const stmt = this.prepare(text);
