@@ -7,7 +7,7 @@ import { buildEntities } from './entities.js';
 import { MIGRATIONS } from './migrations/index.js';
 import type { ParsedStoreUrl } from './storeUrl.js';
 import { isUniqueViolation } from './sql.js';
-import { BACKSTOP_PAGES } from './walCheckpointer.js';
+import { BACKSTOP_PAGES, WAL_SIZE_LIMIT_BYTES } from './walCheckpointer.js';
 
 export const SQLITE_BUSY_TIMEOUT_MS = 5000;
 
@@ -35,7 +35,7 @@ function options(parsed: ParsedStoreUrl): DataSourceOptions {
         // COMMIT on the event loop, only as a backstop. A no-op for :memory:.
         db.pragma(`wal_autocheckpoint = ${BACKSTOP_PAGES}`);
         // A restarted WAL keeps its largest size on disk unless limited.
-        db.pragma(`journal_size_limit = ${BACKSTOP_PAGES * 4096}`);
+        db.pragma(`journal_size_limit = ${WAL_SIZE_LIMIT_BYTES}`);
       },
     };
   }

@@ -14,6 +14,7 @@ import type {
   RunStore,
   StartClaim,
 } from '../store.js';
+import { resultsJson } from './resultsJson.js';
 import { rowToRun, rowToRunWith } from './rows.js';
 import { copyResults, heldRun, pushTransitionFields, transitionSql } from './runTransitions.js';
 import { scheduleStateStatement, writeNextTriggers, writeNextTriggersSync } from './taskStore.js';
@@ -359,7 +360,7 @@ export class TypeormRunStore implements RunStore {
   }
 
   async saveResults(id: number, results: ActionResult[]): Promise<void> {
-    await this.db.query('UPDATE runs SET results = ? WHERE id = ?', [JSON.stringify(results), id]);
+    await this.db.query('UPDATE runs SET results = ? WHERE id = ?', [resultsJson(results), id]);
   }
 
   async get(id: number): Promise<Run | null> {

@@ -2,6 +2,7 @@
 // transition(), transitionHeld() and the finish batch (finishHeld).
 import type { ActionResult, Run, RunStatus } from '../../domain/types.js';
 import type { RunFields } from '../store.js';
+import { resultsJson } from './resultsJson.js';
 import { type SqlDb, instantParam } from './sql.js';
 
 const TRANSITION_COLUMNS = ['started_at', 'finished_at', 'duration_ms', 'error', 'results'];
@@ -48,7 +49,7 @@ export function pushTransitionFields(
   }
   if (fields.results !== undefined) {
     mask |= 16;
-    params.push(JSON.stringify(fields.results));
+    params.push(resultsJson(fields.results));
   }
   return mask;
 }

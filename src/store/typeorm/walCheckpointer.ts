@@ -21,14 +21,17 @@ export const CHECKPOINT_INTERVAL_MS = 200;
 const CHECKPOINT_BUSY_INTERVAL_MS = 20;
 
 export interface RestartThresholds {
-  /** WAL length (frames) from which the worker asks for a restart (default 32 MiB of 4 KiB pages)... */
+  /**
+   * WAL length (frames) from which the worker asks for a restart (default 64 MiB of 4 KiB
+   * pages: each restart stalls the event loop ~4 ms, so not too often under steady writes)...
+   */
   restartFrames: number;
   /** ...once no more than this many frames are left to checkpoint (default: a ~1 MiB, ~1 ms job). */
   tailFrames: number;
 }
 
 export const DEFAULT_RESTART: RestartThresholds = Object.freeze({
-  restartFrames: 8192,
+  restartFrames: 16384,
   tailFrames: 256,
 });
 /**
@@ -37,6 +40,8 @@ export const DEFAULT_RESTART: RestartThresholds = Object.freeze({
  * (it then cannot restart); the checkpoint inside that COMMIT, on the event loop, restarts it.
  */
 export const BACKSTOP_PAGES = 32768;
+/** journal_size_limit: a restarted WAL file is cut back to the restart length. */
+export const WAL_SIZE_LIMIT_BYTES = DEFAULT_RESTART.restartFrames * 4096;
 /** SQLite's default, restored when the worker cannot checkpoint a file. */
 export const SQLITE_DEFAULT_PAGES = 1000;
 
