@@ -6,6 +6,7 @@ const ENV_REF = /\$\{env:([A-Za-z_][A-Za-z0-9_]*)\}/g;
 
 /** Replaces each `${env:NAME}` with the variable's value; a missing variable throws, naming it. */
 export function resolveEnvRefs(value: string, env: NodeJS.ProcessEnv): string {
+  if (!value.includes('${env:')) return value; // the common case, without a regex pass
   return value.replace(ENV_REF, (_whole, name: string) => {
     const v = env[name];
     if (v === undefined) {
@@ -30,6 +31,9 @@ function resolveDeep(value: unknown, resolve: (s: string) => string): unknown {
   return value;
 }
 
+/** Parameter types whose strings may hold references. */
+const RESOLVED_TYPES: ReadonlySet<string> = new Set(['string', 'text', 'object', 'json']);
+
 /**
  * A copy of validated params with references resolved in string/text params and in the
  * string values of object/json params (e.g. headers: {Authorization: "Bearer ${env:TOKEN}"}).
@@ -43,7 +47,7 @@ export function resolveParamsEnv<P extends object>(
   const out = { ...params } as Record<string, unknown>;
   for (const spec of specs) {
     if (!(spec.name in out)) continue;
-    if (['string', 'text', 'object', 'json'].includes(spec.type)) {
+    if (RESOLVED_TYPES.has(spec.type)) {
       out[spec.name] = resolveDeep(out[spec.name], resolve);
     }
   }
