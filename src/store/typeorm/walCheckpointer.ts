@@ -40,8 +40,12 @@ export const DEFAULT_RESTART: RestartThresholds = Object.freeze({
  * (it then cannot restart); the checkpoint inside that COMMIT, on the event loop, restarts it.
  */
 export const BACKSTOP_PAGES = 32768;
-/** journal_size_limit: a restarted WAL file is cut back to the restart length. */
-export const WAL_SIZE_LIMIT_BYTES = DEFAULT_RESTART.restartFrames * 4096;
+/**
+ * journal_size_limit: a restarted WAL file longer than this is cut back to it. Above the
+ * restart length, so the restarts of steady writes do not also truncate (an ftruncate on
+ * the event loop); it only trims after the backstop had to act.
+ */
+export const WAL_SIZE_LIMIT_BYTES = BACKSTOP_PAGES * 4096;
 /** SQLite's default, restored when the worker cannot checkpoint a file. */
 export const SQLITE_DEFAULT_PAGES = 1000;
 
