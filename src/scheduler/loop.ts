@@ -10,11 +10,10 @@ import type { Config } from '../config/config.js';
 import type { Run, Task } from '../domain/types.js';
 import { TaskrError } from '../errors.js';
 import { RunLog } from '../runlog/runLog.js';
-import { parseSchedule } from '../schedule/schedule.js';
 import type { ClaimedStart, RunClaim, Store } from '../store/store.js';
 import type { ActionResolver } from './actionRunner.js';
-import { buildClaims, sameClaim, type ClaimIntent, type OverlapState } from './claims.js';
-import { WARM_UP_SCHEDULES, warmUpStore, warmUpTask } from './warmUp.js';
+import { buildClaims, sameClaim, type ClaimIntent } from './claims.js';
+import { warmUpFiringPath } from './warmUp.js';
 import { withClaimRetry } from './claimRetry.js';
 import type { DueEntry } from './dueQueue.js';
 import { FinishWriter } from './finishWriter.js';
@@ -128,40 +127,16 @@ export class Scheduler implements SchedulerApi {
       if (run.status === 'pending' && (run.node === this.node || run.node === null))
         this.slots.addWaiting(run);
     }
-    await this.warmUp();
+    await warmUpFiringPath(
+      this.deps.store,
+      this.deps.config,
+      this.deps.clock.now(),
+      this.node,
+      (err, what) => this.fail(err, what),
+    );
     this.stopped = false;
     this.startedAt = this.deps.clock.now();
     this.arm();
-  }
-
-  /**
-   * Pays the one-time costs of the firing path before anything is due: prepared
-   * statements, and the first use of the schedule parsers, the planner and the claim and
-   * finish calls (lazy compilation, time-zone data), on sample schedules and a stand-in
-   * task; nothing is stored. Without it the first occurrences after start-up fired 5-10 ms
-   * late (lateness bench).
-   */
-  private async warmUp(): Promise<void> {
-    this.deps.store.warmUp?.();
-    try {
-      await warmUpStore(this.deps.store, this.deps.clock.now(), this.node);
-    } catch (err) {
-      this.fail(err, 'warming up the claim and finish calls');
-    }
-    const now = this.deps.clock.now();
-    const zone = { timezone: null, defaultTimezone: this.deps.config.timezone, now };
-    const idle: OverlapState = { active: () => ({ running: 0, queued: 0 }), reserve: () => {} };
-    for (const [method, when] of WARM_UP_SCHEDULES) {
-      try {
-        const text = method === 'at' ? new Date(now + 3_600_000).toISOString() : when;
-        const schedule = parseSchedule(method, text, zone);
-        const task = warmUpTask(method, text, schedule.first(now));
-        buildClaims(task, schedule, now + 7_200_000, this.deps.config, this.node, idle);
-      } catch (err) {
-        // Only a warm-up, but a failure here is worth knowing about.
-        this.fail(err, `warming up the firing path (${method} schedule)`);
-      }
-    }
   }
 
   /** Stops firing, lets runs finish for up to graceMs, then interrupts the rest. */
