@@ -1,4 +1,5 @@
 // Shared fixtures for the store suites: task inputs, claims and a per-test store.
+import type { ActionResult } from '../../src/domain/types.js';
 import type { Store, RunClaim, TaskRecordInput } from '../../src/store/store.js';
 import { openStore } from '../../src/store/openStore.js';
 import { type Backend, cleanupDatabases } from '../helpers/databases.js';
@@ -68,4 +69,22 @@ export function useStore(backend: Backend): { store: Store; url: string; extra: 
     await cleanupDatabases();
   });
   return ctx;
+}
+
+/** An action result (a Shell that printed hello), with overrides. */
+export function actionResult(overrides: Partial<ActionResult> = {}): ActionResult {
+  return {
+    actionId: 1,
+    order: 0,
+    actionClassName: 'Shell',
+    status: 'succeeded',
+    exitCode: 0,
+    httpStatus: null,
+    error: null,
+    output: 'hello\n',
+    outputTruncated: false,
+    startedAt: at('2025-03-01T10:00:00.001Z'),
+    finishedAt: at('2025-03-01T10:00:00.999Z'),
+    ...overrides,
+  };
 }

@@ -2,23 +2,7 @@ import { expect } from 'chai';
 import type { ActionResult } from '../../src/domain/types.js';
 import { resultsJson } from '../../src/store/typeorm/resultsJson.js';
 import { parseResults } from '../../src/store/typeorm/rows.js';
-
-function result(overrides: Partial<ActionResult> = {}): ActionResult {
-  return {
-    actionId: 7,
-    order: 0,
-    actionClassName: 'Shell',
-    status: 'succeeded',
-    exitCode: 0,
-    httpStatus: null,
-    error: null,
-    output: 'hello\n',
-    outputTruncated: false,
-    startedAt: new Date('2025-03-01T10:00:00.001Z'),
-    finishedAt: new Date('2025-03-01T10:00:00.999Z'),
-    ...overrides,
-  };
-}
+import { actionResult as result } from './fixtures.js';
 
 // The hand-built `results` JSON must be byte for byte what JSON.stringify writes.
 describe('store: the results column JSON', () => {

@@ -1,27 +1,9 @@
 import { expect } from 'chai';
 import { TaskrError } from '../../src/errors.js';
 import { openStore } from '../../src/store/openStore.js';
-import type { ActionResult } from '../../src/domain/types.js';
 import type { RunClaim } from '../../src/store/store.js';
 import { describeEachBackend } from '../helpers/databases.js';
-import { T0, at, claim, taskInput, useStore } from './fixtures.js';
-
-function result(overrides: Partial<ActionResult> = {}): ActionResult {
-  return {
-    actionId: 1,
-    order: 0,
-    actionClassName: 'Shell',
-    status: 'succeeded',
-    exitCode: 0,
-    httpStatus: null,
-    error: null,
-    output: 'hello\n',
-    outputTruncated: false,
-    startedAt: at('2025-03-01T10:00:00.001Z'),
-    finishedAt: at('2025-03-01T10:00:00.999Z'),
-    ...overrides,
-  };
-}
+import { T0, actionResult as result, at, claim, taskInput, useStore } from './fixtures.js';
 
 describeEachBackend('store: runs', (backend) => {
   const ctx = useStore(backend);
