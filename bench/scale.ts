@@ -4,7 +4,7 @@
 // (Node + tsx + migrations + HTTP) for comparison.
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
-import type { ScheduleMethod } from '../src/domain/types.js';
+import { INHERITED_POLICIES, type ScheduleMethod } from '../src/domain/types.js';
 import { openStore } from '../src/store/openStore.js';
 import type { TaskRecordInput } from '../src/store/store.js';
 import { makeTmpDir, removeTmpDir } from './cleanup.js';
@@ -47,13 +47,7 @@ function scaleTask(i: number, now: number): TaskRecordInput {
     scheduleWhen: when,
     timezone: null,
     enabled: i % 50 !== 0,
-    policies: {
-      overlap: null,
-      misfire: null,
-      timeoutMs: null,
-      retries: null,
-      retryBackoffMs: null,
-    },
+    policies: { ...INHERITED_POLICIES },
     createdBy: 'bench',
     nextTriggerAt: i % 50 === 0 ? null : new Date(next),
     actions: [{ actionClassName: 'Log', parameters: { message: `task ${i}` } }],

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { ActionRegistry } from '../src/actions/registry.js';
 import { systemClock } from '../src/clock/clock.js';
 import { loadConfig, type Config } from '../src/config/config.js';
-import type { Run } from '../src/domain/types.js';
+import { INHERITED_POLICIES, type Run } from '../src/domain/types.js';
 import { Scheduler, type SchedulerLogger } from '../src/scheduler/loop.js';
 import { openStore } from '../src/store/openStore.js';
 import type { Store, TaskRecordInput } from '../src/store/store.js';
@@ -59,13 +59,7 @@ export function atTask(name: string, instant: number): TaskRecordInput {
     scheduleWhen: at.toISOString(),
     timezone: null,
     enabled: true,
-    policies: {
-      overlap: null,
-      misfire: null,
-      timeoutMs: null,
-      retries: null,
-      retryBackoffMs: null,
-    },
+    policies: { ...INHERITED_POLICIES },
     createdBy: 'bench',
     nextTriggerAt: at,
     actions: [{ actionClassName: 'Log', parameters: { message: '' } }],

@@ -41,6 +41,15 @@ export interface TaskPolicies {
   retryBackoffMs: number | null;
 }
 
+/** Every policy left to the daemon's defaults (config `defaults`). */
+export const INHERITED_POLICIES: Readonly<TaskPolicies> = Object.freeze({
+  overlap: null,
+  misfire: null,
+  timeoutMs: null,
+  retries: null,
+  retryBackoffMs: null,
+});
+
 export interface TaskAction {
   id: number;
   taskId: number;

@@ -4,7 +4,7 @@
 // schedules and a stand-in task; nothing is stored. Without it the first occurrences after
 // start-up fired 5-10 ms late (lateness bench).
 import type { Config } from '../config/config.js';
-import type { Run, ScheduleMethod, Task } from '../domain/types.js';
+import { INHERITED_POLICIES, type Run, type ScheduleMethod, type Task } from '../domain/types.js';
 import { parseSchedule } from '../schedule/schedule.js';
 import type { Store } from '../store/store.js';
 import { buildClaims, type OverlapState } from './claims.js';
@@ -56,13 +56,7 @@ export function warmUpTask(method: ScheduleMethod, when: string, next: number | 
     scheduleWhen: when,
     timezone: null,
     enabled: true,
-    policies: {
-      overlap: null,
-      misfire: null,
-      timeoutMs: null,
-      retries: null,
-      retryBackoffMs: null,
-    },
+    policies: INHERITED_POLICIES,
     createdOn: epoch,
     createdBy: null,
     updatedOn: epoch,
