@@ -17,6 +17,7 @@ import { warmUpFiringPath } from './warmUp.js';
 import { withClaimRetry } from './claimRetry.js';
 import type { DueEntry } from './dueQueue.js';
 import { FinishWriter } from './finishWriter.js';
+import { saveNextTriggers } from './nextTriggers.js';
 import { RunSlots } from './runSlots.js';
 import { TaskTable } from './taskTable.js';
 import type { SchedulerApi, SchedulerEvents, SchedulerStatus } from './schedulerApi.js';
@@ -331,20 +332,7 @@ export class Scheduler implements SchedulerApi {
   private async claimAndStart(intents: ClaimIntent[], planned: Task[]): Promise<void> {
     const runs = this.deps.store.runs;
     const fast = runs.claimAndStart !== undefined && !this.stopped;
-    let held = 0;
-    if (fast) {
-      let wanted = 0;
-      for (const i of intents) if (i.decision === 'start' && i.claim.status === 'pending') wanted++;
-      held = this.slots.takeSlots(wanted);
-      let left = held;
-      for (const i of intents) {
-        if (left === 0) break;
-        if (i.decision === 'start' && i.claim.status === 'pending') {
-          i.claim.start = true;
-          left--;
-        }
-      }
-    }
+    let held = fast ? this.slots.holdForStart(intents) : 0;
     let won: ClaimedStart[] = [];
     // With claimAndStart the planned tasks' next triggers go in the claim's transaction
     // (a commit less per wake); otherwise they are written after the runs have started.
@@ -385,32 +373,8 @@ export class Scheduler implements SchedulerApi {
       else this.slots.dispatch(hit.claimed);
     }
     this.slots.releaseSlots(held);
-    if (!nextTriggersSaved) await this.writeBackAll(planned);
-  }
-
-  /** Saves the planned tasks' next triggers: in one store call when the store can. */
-  private async writeBackAll(planned: Task[]): Promise<void> {
-    const tasks = this.deps.store.tasks;
-    if (!tasks.setNextTriggers || planned.length === 0) {
-      await Promise.all(planned.map((task) => this.writeBack(task)));
-      return;
-    }
-    try {
-      // The instants as they are now (a run that finished meanwhile wrote the same).
-      await tasks.setNextTriggers(
-        planned.map((t) => ({ id: t.id, nextTriggerAt: t.nextTriggerAt })),
-      );
-    } catch (err) {
-      this.fail(err, `saving the next triggers of ${planned.length} tasks`);
-    }
-  }
-
-  private async writeBack(task: Task): Promise<void> {
-    try {
-      await this.deps.store.tasks.setScheduleState(task.id, { nextTriggerAt: task.nextTriggerAt });
-    } catch (err) {
-      this.fail(err, `saving the next trigger of task ${task.id}`);
-    }
+    if (!nextTriggersSaved)
+      await saveNextTriggers(this.deps.store, planned, (err, what) => this.fail(err, what));
   }
 
   /** See withClaimRetry: a failed claim is retried until its occurrences would be missed. */

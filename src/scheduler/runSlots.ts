@@ -7,6 +7,7 @@ import type { Store } from '../store/store.js';
 import { DueQueue } from './dueQueue.js';
 import { Execution, type ExecutorDeps } from './executor.js';
 import type { AbortReason } from './actionRunner.js';
+import type { ClaimIntent } from './claims.js';
 import type { ActiveRuns, OverlapDecision } from './overlap.js';
 
 export interface RunSlotsDeps {
@@ -79,6 +80,26 @@ export class RunSlots {
     const k = Math.max(0, Math.min(n, free));
     this.held += k;
     return k;
+  }
+
+  /**
+   * Marks the intents that may be claimed straight into `running` (overlap `start`, a
+   * pending claim) with `start`, one free slot taken for each (see takeSlots); returns how
+   * many slots it took.
+   */
+  holdForStart(intents: readonly ClaimIntent[]): number {
+    let wanted = 0;
+    for (const i of intents) if (i.decision === 'start' && i.claim.status === 'pending') wanted++;
+    const held = this.takeSlots(wanted);
+    let left = held;
+    for (const i of intents) {
+      if (left === 0) break;
+      if (i.decision === 'start' && i.claim.status === 'pending') {
+        i.claim.start = true;
+        left--;
+      }
+    }
+    return held;
   }
 
   /** Gives back slots taken but not used (claims another node won), then refills. */
